@@ -1,0 +1,210 @@
+"""Records that cross layers: what parsers produce and what the library returns.
+
+They are frozen dataclasses so that a record handed from the collection layer to
+the store, or from the store to the GUI, cannot be changed behind anyone's back.
+
+    >>> from digest_app.records import ParsedArticle
+    >>> ParsedArticle(title="Xiaomi opens a store", text="It opened today.").word_count
+    3
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+SourceKind = Literal["feed", "page", "file"]
+TagOrigin = Literal["user", "rule"]
+
+_WORD = re.compile(r"[0-9A-Za-z\u00C0-\u024F\u0400-\u04FF]+(?:['’.,-][0-9A-Za-z]+)*")
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
+def count_words(text: str) -> int:
+    """Words in *text*: Latin/Cyrillic words, plus one per CJK character.
+
+    A CJK character counts as a word because that is how reading time and length
+    budgets are usually reckoned for Chinese and Japanese.
+    """
+    return len(_WORD.findall(text)) + len(_CJK_CHAR.findall(text))
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    """One article as a parser read it, before it is stored.
+
+    ``text`` is plain text with paragraphs separated by a blank line.
+    ``content_html`` is sanitized HTML (empty when the origin had none);
+    ``published`` is timezone-aware UTC or None when the origin states no date.
+    """
+
+    title: str
+    text: str
+    content_html: str = ""
+    url: str | None = None
+    guid: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    language: str | None = None
+    feed_summary: str | None = None
+    image_url: str | None = None
+
+    @property
+    def word_count(self) -> int:
+        return count_words(self.text)
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """A feed document (RSS, RDF, Atom or JSON Feed) and its entries.
+
+    ``warning`` carries a readable note when the feed was ill-formed but could
+    still be read (feedparser's "bozo" case).
+    """
+
+    title: str
+    format: str
+    entries: tuple[ParsedArticle, ...]
+    site_url: str | None = None
+    feed_url: str | None = None
+    language: str | None = None
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class OutlineFeed:
+    """One feed listed in an OPML file."""
+
+    url: str
+    title: str = ""
+    site_url: str | None = None
+    category: str | None = None
+    topic_filter: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where articles come from: a feed, a web page, or local files."""
+
+    id: int
+    kind: SourceKind
+    url: str
+    title: str
+    site_url: str | None = None
+    topic_filter: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    last_fetched: datetime | None = None
+    last_status: int | None = None
+    last_error: str | None = None
+    error_count: int = 0
+    article_count: int = 0
+    unread_count: int = 0
+
+
+@dataclass(frozen=True)
+class ArticleHeader:
+    """What a listing shows of an article: no body, so lists stay light."""
+
+    id: int
+    title: str
+    source_id: int | None
+    source_title: str
+    url: str | None
+    published: datetime | None
+    fetched: datetime
+    is_read: bool
+    is_starred: bool
+    word_count: int
+    language: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """A stored article with everything the reader shows."""
+
+    id: int
+    title: str
+    text: str
+    content_html: str
+    source_id: int | None
+    source_title: str
+    url: str | None
+    canonical_url: str | None
+    guid: str | None
+    author: str | None
+    published: datetime | None
+    fetched: datetime
+    language: str | None
+    feed_summary: str | None
+    word_count: int
+    content_hash: str
+    is_read: bool
+    is_starred: bool
+    summary: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    tags: tuple["ArticleTag", ...] = ()
+
+
+@dataclass(frozen=True)
+class ArticleTag:
+    """A tag on one article and who put it there."""
+
+    name: str
+    origin: TagOrigin = "user"
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag in the library with the number of articles carrying it."""
+
+    id: int
+    name: str
+    color: str | None = None
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    """A named query kept in the library (a smart folder)."""
+
+    id: int
+    name: str
+    query: str
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    """What storing one parsed article did."""
+
+    article_id: int
+    status: Literal["added", "updated", "unchanged"]
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One input that could not be imported, and why, in words a user understands."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """Totals of an import run, with every failure named."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    sources_added: int = 0
+    failed: tuple[ImportProblem, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed

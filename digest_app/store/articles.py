@@ -1,0 +1,356 @@
+"""Articles: store parsed articles idempotently, read them back, flag them.
+
+    >>> result = lib.articles.store(source.id, parsed)      # added / updated / unchanged
+    >>> lib.articles.get(result.article_id).title
+    >>> lib.articles.list(limit=50, unread=True)             # headers only, no bodies
+
+Identity within a source is the feed guid, else the canonical URL, else the hash
+of the text, so storing the same material twice adds nothing and a changed
+article is updated in place (its read/starred flags and tags stay).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+from digest_app.errors import NotFoundError
+from digest_app.records import (
+    Article,
+    ArticleHeader,
+    ArticleTag,
+    ParsedArticle,
+    StoreResult,
+    count_words,
+)
+from digest_app.timestamps import from_db, to_db, utc_now
+from digest_app.urls import canonical_url
+
+if TYPE_CHECKING:
+    from digest_app.store.library import Library
+
+_SPACE = re.compile(r"\s+")
+
+# Fields that, when changed at the origin, make a re-import an update.
+_CONTENT_FIELDS = (
+    "title",
+    "text",
+    "content_html",
+    "url",
+    "author",
+    "published",
+    "language",
+    "feed_summary",
+    "image_url",
+)
+
+_HEADER_SELECT = """
+    SELECT a.id, a.title, a.source_id, COALESCE(NULLIF(s.title, ''), s.url, '') AS source_title,
+           a.url, a.published, a.fetched, a.is_read, a.is_starred, a.word_count, a.language,
+           (SELECT group_concat(t.name, char(31)) FROM article_tags at
+              JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id) AS tag_names
+    FROM articles a LEFT JOIN sources s ON s.id = a.source_id
+"""
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text with whitespace and case normalised: identical copies collide."""
+    normal = _SPACE.sub(" ", text).strip().casefold()
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Which articles a listing shows. Every field narrows; None means "any"."""
+
+    source_id: int | None = None
+    tag: str | None = None
+    unread: bool | None = None
+    starred: bool | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    ids: Sequence[int] | None = None
+
+    def where(self) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if self.source_id is not None:
+            clauses.append("a.source_id = ?")
+            params.append(self.source_id)
+        if self.tag is not None:
+            clauses.append(
+                "a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t"
+                " ON t.id = at.tag_id WHERE t.name = ?)"
+            )
+            params.append(self.tag)
+        if self.unread is not None:
+            clauses.append("a.is_read = ?")
+            params.append(0 if self.unread else 1)
+        if self.starred is not None:
+            clauses.append("a.is_starred = ?")
+            params.append(1 if self.starred else 0)
+        if self.since is not None:
+            clauses.append("a.sort_date >= ?")
+            params.append(to_db(self.since))
+        if self.until is not None:
+            clauses.append("a.sort_date < ?")
+            params.append(to_db(self.until))
+        if self.ids is not None:
+            clauses.append(f"a.id IN ({','.join('?' * len(self.ids))})")
+            params.extend(self.ids)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+class ArticleStore:
+    """Everything about articles in one library. Reached as ``lib.articles``."""
+
+    def __init__(self, lib: "Library") -> None:
+        self._lib = lib
+
+    # -- writing -----------------------------------------------------------------
+
+    def store(
+        self, source_id: int, parsed: ParsedArticle, *, fetched: datetime | None = None
+    ) -> StoreResult:
+        """Add *parsed* to the source, or update the stored copy if it changed."""
+        return self.store_many(source_id, [parsed], fetched=fetched)[0]
+
+    def store_many(
+        self,
+        source_id: int,
+        parsed: Iterable[ParsedArticle],
+        *,
+        fetched: datetime | None = None,
+    ) -> list[StoreResult]:
+        """Store several articles of one source in a single transaction."""
+        fetched_text = to_db(fetched or utc_now())
+        results: list[StoreResult] = []
+        with self._lib.write() as conn:
+            for item in parsed:
+                results.append(self._store_one(conn, source_id, item, fetched_text))
+        return results
+
+    def _store_one(
+        self, conn: sqlite3.Connection, source_id: int, item: ParsedArticle, fetched: str
+    ) -> StoreResult:
+        values = {
+            "title": item.title.strip() or "(untitled)",
+            "text": item.text,
+            "content_html": item.content_html,
+            "url": item.url,
+            "author": item.author,
+            "published": to_db(item.published),
+            "language": item.language,
+            "feed_summary": item.feed_summary,
+            "image_url": item.image_url,
+        }
+        canonical = canonical_url(item.url)
+        digest = content_hash(item.title + "\n" + item.text)
+        existing = self._find_identity(conn, source_id, item.guid, canonical, digest)
+        if existing is None:
+            cur = conn.execute(
+                """INSERT INTO articles (source_id, guid, canonical_url, fetched, word_count,
+                       content_hash, title, text, content_html, url, author, published,
+                       language, feed_summary, image_url)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    source_id,
+                    item.guid,
+                    canonical,
+                    fetched,
+                    count_words(item.text),
+                    digest,
+                    *(values[f] for f in _CONTENT_FIELDS),
+                ),
+            )
+            return StoreResult(cur.lastrowid, "added")
+        if all(existing[f] == values[f] for f in _CONTENT_FIELDS):
+            return StoreResult(existing["id"], "unchanged")
+        text_changed = existing["text"] != values["text"] or existing["title"] != values["title"]
+        assignments = ", ".join(f"{f} = ?" for f in _CONTENT_FIELDS)
+        conn.execute(
+            f"""UPDATE articles SET {assignments}, canonical_url = ?, word_count = ?,
+                    content_hash = ?, fetched = ?,
+                    summary = CASE WHEN ? THEN NULL ELSE summary END,
+                    keywords = CASE WHEN ? THEN NULL ELSE keywords END
+                WHERE id = ?""",
+            (
+                *(values[f] for f in _CONTENT_FIELDS),
+                canonical,
+                count_words(item.text),
+                digest,
+                fetched,
+                text_changed,
+                text_changed,
+                existing["id"],
+            ),
+        )
+        return StoreResult(existing["id"], "updated")
+
+    @staticmethod
+    def _find_identity(
+        conn: sqlite3.Connection,
+        source_id: int,
+        guid: str | None,
+        canonical: str | None,
+        digest: str,
+    ) -> sqlite3.Row | None:
+        if guid:
+            sql, key = "guid = ?", guid
+        elif canonical:
+            sql, key = "canonical_url = ?", canonical
+        else:
+            sql, key = "content_hash = ?", digest
+        return conn.execute(
+            f"SELECT id, {', '.join(_CONTENT_FIELDS)} FROM articles"
+            f" WHERE source_id = ? AND {sql} ORDER BY id LIMIT 1",
+            (source_id, key),
+        ).fetchone()
+
+    def set_read(self, article_ids: Iterable[int], read: bool = True) -> int:
+        """Mark articles read or unread. Returns how many changed."""
+        return self._set_flag("is_read", article_ids, read)
+
+    def set_starred(self, article_ids: Iterable[int], starred: bool = True) -> int:
+        """Star or unstar articles. Returns how many changed."""
+        return self._set_flag("is_starred", article_ids, starred)
+
+    def _set_flag(self, column: str, article_ids: Iterable[int], value: bool) -> int:
+        ids = list(article_ids)
+        with self._lib.write() as conn:
+            return sum(
+                conn.execute(
+                    f"UPDATE articles SET {column} = ? WHERE id = ? AND {column} != ?",
+                    (int(value), article_id, int(value)),
+                ).rowcount
+                for article_id in ids
+            )
+
+    def set_summary(
+        self,
+        article_id: int,
+        sentences: Sequence[str],
+        keywords: Sequence[str] = (),
+        method: str = "",
+    ) -> None:
+        """Store the extractive summary and keywords computed for an article."""
+        with self._lib.write() as conn:
+            conn.execute(
+                "UPDATE articles SET summary = ?, keywords = ?, summary_method = ? WHERE id = ?",
+                (json.dumps(list(sentences), ensure_ascii=False),
+                 json.dumps(list(keywords), ensure_ascii=False), method, article_id),
+            )
+
+    def delete(self, article_ids: Iterable[int]) -> int:
+        """Remove articles for good. Returns how many were removed."""
+        with self._lib.write() as conn:
+            return sum(
+                conn.execute("DELETE FROM articles WHERE id = ?", (i,)).rowcount for i in article_ids
+            )
+
+    # -- reading -----------------------------------------------------------------
+
+    def get(self, article_id: int) -> Article:
+        """The full article, with summary, keywords and tags."""
+        rows = self._lib.query(
+            """SELECT a.*, COALESCE(NULLIF(s.title, ''), s.url, '') AS source_title
+               FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?""",
+            (article_id,),
+        )
+        if not rows:
+            raise NotFoundError(f"no article with ID {article_id}")
+        row = rows[0]
+        tags = tuple(
+            ArticleTag(name=t["name"], origin=t["origin"], color=t["color"])
+            for t in self._lib.query(
+                """SELECT t.name, t.color, at.origin FROM article_tags at
+                   JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ?
+                   ORDER BY t.name COLLATE NOCASE""",
+                (article_id,),
+            )
+        )
+        return Article(
+            id=row["id"],
+            title=row["title"],
+            text=row["text"],
+            content_html=row["content_html"],
+            source_id=row["source_id"],
+            source_title=row["source_title"] or "",
+            url=row["url"],
+            canonical_url=row["canonical_url"],
+            guid=row["guid"],
+            author=row["author"],
+            published=from_db(row["published"]),
+            fetched=from_db(row["fetched"]),
+            language=row["language"],
+            feed_summary=row["feed_summary"],
+            word_count=row["word_count"],
+            content_hash=row["content_hash"],
+            is_read=bool(row["is_read"]),
+            is_starred=bool(row["is_starred"]),
+            summary=tuple(json.loads(row["summary"])) if row["summary"] else (),
+            keywords=tuple(json.loads(row["keywords"])) if row["keywords"] else (),
+            tags=tags,
+        )
+
+    def exists(self, article_id: int) -> bool:
+        return bool(self._lib.query("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
+
+    def list(
+        self,
+        where: ArticleFilter | None = None,
+        *,
+        limit: int | None = 50,
+        offset: int = 0,
+        order: Literal["newest", "oldest"] = "newest",
+    ) -> list[ArticleHeader]:
+        """Article headers, newest first, one window at a time."""
+        clause, params = (where or ArticleFilter()).where()
+        direction = "DESC" if order == "newest" else "ASC"
+        sql = f"{_HEADER_SELECT}{clause} ORDER BY a.sort_date {direction}, a.id {direction}"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [header_from_row(r) for r in self._lib.query(sql, tuple(params))]
+
+    def headers(self, article_ids: Sequence[int]) -> list[ArticleHeader]:
+        """Headers for the given IDs, in the order given (unknown IDs are skipped)."""
+        if not article_ids:
+            return []
+        by_id = {h.id: h for h in self.list(ArticleFilter(ids=list(article_ids)), limit=None)}
+        return [by_id[i] for i in article_ids if i in by_id]
+
+    def count(self, where: ArticleFilter | None = None) -> int:
+        clause, params = (where or ArticleFilter()).where()
+        return self._lib.query(f"SELECT COUNT(*) FROM articles a{clause}", tuple(params))[0][0]
+
+    def ids_missing_summary(self, limit: int | None = None) -> list[int]:
+        sql = "SELECT id FROM articles WHERE summary IS NULL ORDER BY id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [r[0] for r in self._lib.query(sql)]
+
+
+def header_from_row(row: sqlite3.Row) -> ArticleHeader:
+    """An :class:`ArticleHeader` from a row shaped like ``_HEADER_SELECT``."""
+    tag_names = row["tag_names"]
+    return ArticleHeader(
+        id=row["id"],
+        title=row["title"],
+        source_id=row["source_id"],
+        source_title=row["source_title"] or "",
+        url=row["url"],
+        published=from_db(row["published"]),
+        fetched=from_db(row["fetched"]),
+        is_read=bool(row["is_read"]),
+        is_starred=bool(row["is_starred"]),
+        word_count=row["word_count"],
+        language=row["language"],
+        tags=tuple(sorted(tag_names.split("\x1f"), key=str.casefold)) if tag_names else (),
+    )

@@ -1,0 +1,183 @@
+"""Versioned schema: ordered migrations, run when a library is opened.
+
+``PRAGMA user_version`` holds the number of the last migration applied. Opening
+a library applies the missing ones in order, each in its own transaction; before
+upgrading a library that already holds data, a backup copy is written beside it
+(``library.db.v3.bak``) with SQLite's online backup API. A library whose version
+is above :data:`LATEST` was written by a newer Digest and is refused untouched.
+
+To change the schema, append a function to :data:`MIGRATIONS`; never edit one
+that has shipped. Document the result in ``docs/architecture.md``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from digest_app.errors import LibraryTooNewError, MigrationError
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Execute SQL statements one by one inside the caller's transaction.
+
+    ``executescript`` would commit the open transaction first, which would make
+    a failed migration leave a half-upgraded library.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement.strip()[:60]}")
+
+
+def _v1_foundation(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('feed', 'page', 'file')),
+            url TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            site_url TEXT,
+            topic_filter INTEGER NOT NULL DEFAULT 0,
+            etag TEXT,
+            last_modified TEXT,
+            last_fetched TEXT,
+            last_status INTEGER,
+            last_error TEXT,
+            error_count INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL
+        );
+
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER REFERENCES sources(id) ON DELETE CASCADE,
+            guid TEXT,
+            url TEXT,
+            canonical_url TEXT,
+            title TEXT NOT NULL,
+            author TEXT,
+            published TEXT,
+            fetched TEXT NOT NULL,
+            language TEXT,
+            feed_summary TEXT,
+            content_html TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            word_count INTEGER NOT NULL DEFAULT 0,
+            content_hash TEXT NOT NULL,
+            image_url TEXT,
+            summary TEXT,
+            summary_method TEXT,
+            keywords TEXT,
+            is_read INTEGER NOT NULL DEFAULT 0,
+            is_starred INTEGER NOT NULL DEFAULT 0,
+            sort_date TEXT GENERATED ALWAYS AS (COALESCE(published, fetched)) VIRTUAL
+        );
+        CREATE UNIQUE INDEX articles_source_guid ON articles(source_id, guid)
+            WHERE guid IS NOT NULL;
+        CREATE INDEX articles_canonical_url ON articles(canonical_url);
+        CREATE INDEX articles_content_hash ON articles(content_hash);
+        CREATE INDEX articles_sort_date ON articles(sort_date);
+        CREATE INDEX articles_source_date ON articles(source_id, sort_date);
+        CREATE INDEX articles_unread ON articles(is_read, sort_date);
+        CREATE INDEX articles_starred ON articles(is_starred) WHERE is_starred = 1;
+
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            color TEXT
+        );
+
+        CREATE TABLE article_tags (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+            origin TEXT NOT NULL DEFAULT 'user' CHECK (origin IN ('user', 'rule')),
+            created TEXT NOT NULL,
+            PRIMARY KEY (article_id, tag_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_tags_tag ON article_tags(tag_id, article_id);
+
+        CREATE TABLE saved_searches (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            query TEXT NOT NULL,
+            created TEXT NOT NULL
+        );
+
+        CREATE TABLE digests (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            created TEXT NOT NULL,
+            options TEXT NOT NULL,
+            content TEXT NOT NULL
+        );
+        """
+    )
+
+
+Migration = Callable[[sqlite3.Connection], None]
+
+#: Migration *i* (1-based) brings a library from version i-1 to version i.
+MIGRATIONS: list[Migration] = [_v1_foundation]
+
+
+def latest_version() -> int:
+    return len(MIGRATIONS)
+
+
+def refuse_if_too_new(version: int, path: Path) -> None:
+    if version > latest_version():
+        raise LibraryTooNewError(
+            f"{path}: this library was written by a newer version of Digest "
+            f"(schema {version}; this version reads up to {latest_version()}). "
+            "Update Digest to open it; the file was left untouched."
+        )
+
+
+def upgrade(conn: sqlite3.Connection, path: Path, target: int | None = None) -> int:
+    """Apply the missing migrations up to *target* (default: all). Returns the new version."""
+    target = latest_version() if target is None else target
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    refuse_if_too_new(version, path)
+    if version >= target:
+        return version
+    if version > 0:
+        backup_before_upgrade(conn, path, version)
+    for number in range(version + 1, target + 1):
+        migration = MIGRATIONS[number - 1]
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            migration(conn)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise MigrationError(
+                f"{path}: upgrading the library to schema {number} failed ({exc}); "
+                f"the library is unchanged at schema {number - 1}"
+            ) from exc
+    return target
+
+
+def backup_before_upgrade(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy the library beside itself before its schema changes."""
+    backup_path = path.with_name(f"{path.name}.v{version}.bak")
+    try:
+        target = sqlite3.connect(backup_path)
+        with target:
+            conn.backup(target)
+        target.close()
+        backup_path.chmod(0o600)
+    except (sqlite3.Error, OSError) as exc:
+        raise MigrationError(
+            f"{path}: could not write a backup before upgrading ({exc}); "
+            "the library was not changed"
+        ) from exc
+    return backup_path
