@@ -232,19 +232,20 @@ class ArticleStore:
                 for article_id in ids
             )
 
-    def set_summary(
-        self,
-        article_id: int,
-        sentences: Sequence[str],
-        keywords: Sequence[str] = (),
-        method: str = "",
-    ) -> None:
-        """Store the extractive summary and keywords computed for an article."""
+    def set_summaries(self, summaries: Iterable[ComputedSummary]) -> None:
+        """Store extractive summaries and keywords computed for articles, in one transaction."""
         with self._lib.write() as conn:
-            conn.execute(
+            conn.executemany(
                 "UPDATE articles SET summary = ?, keywords = ?, summary_method = ? WHERE id = ?",
-                (json.dumps(list(sentences), ensure_ascii=False),
-                 json.dumps(list(keywords), ensure_ascii=False), method, article_id),
+                [
+                    (
+                        json.dumps(list(s.sentences), ensure_ascii=False),
+                        json.dumps(list(s.keywords), ensure_ascii=False),
+                        s.method,
+                        s.article_id,
+                    )
+                    for s in summaries
+                ],
             )
 
     def delete(self, article_ids: Iterable[int]) -> int:
@@ -330,11 +331,48 @@ class ArticleStore:
         clause, params = (where or ArticleFilter()).where()
         return self._lib.query(f"SELECT COUNT(*) FROM articles a{clause}", tuple(params))[0][0]
 
-    def ids_missing_summary(self, limit: int | None = None) -> list[int]:
-        sql = "SELECT id FROM articles WHERE summary IS NULL ORDER BY id"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        return [r[0] for r in self._lib.query(sql)]
+    def ids_needing_summary(self, method: str | None) -> list[int]:
+        """Articles with no summary or one made by another method or length
+        (every article when *method* is None)."""
+        sql = "SELECT id FROM articles"
+        params: tuple = ()
+        if method is not None:
+            sql += " WHERE summary IS NULL OR summary_method IS NOT ?"
+            params = (method,)
+        return [r[0] for r in self._lib.query(sql + " ORDER BY id", params)]
+
+    def texts(self, article_ids: Sequence[int]) -> list[ArticleText]:
+        """Title, text and language of articles, for the NLP stages."""
+        if not article_ids:
+            return []
+        marks = ",".join("?" * len(article_ids))
+        return [
+            ArticleText(r["id"], r["title"], r["text"], r["language"])
+            for r in self._lib.query(
+                f"SELECT id, title, text, language FROM articles WHERE id IN ({marks})",
+                tuple(article_ids),
+            )
+        ]
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """What the NLP stages need of an article."""
+
+    article_id: int
+    title: str
+    text: str
+    language: str | None
+
+
+@dataclass(frozen=True)
+class ComputedSummary:
+    """A summary ready to store: the chosen sentences in article order, and keywords."""
+
+    article_id: int
+    sentences: tuple[str, ...]
+    keywords: tuple[str, ...]
+    method: str
 
 
 def header_from_row(row: sqlite3.Row) -> ArticleHeader:

@@ -38,6 +38,7 @@ class Library:
         from digest_app.store.articles import ArticleStore
         from digest_app.store.digests import DigestStore
         from digest_app.store.searches import SavedSearchStore
+        from digest_app.store.settings import SettingsStore
         from digest_app.store.sources import SourceStore
         from digest_app.store.tags import TagStore
 
@@ -49,6 +50,7 @@ class Library:
         self.tags = TagStore(self)
         self.saved_searches = SavedSearchStore(self)
         self.digests = DigestStore(self)
+        self.settings = SettingsStore(self)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> "Library":

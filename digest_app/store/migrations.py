@@ -110,6 +110,11 @@ def _v1_foundation(conn: sqlite3.Connection) -> None:
             created TEXT NOT NULL
         );
 
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
         CREATE TABLE digests (
             id INTEGER PRIMARY KEY,
             title TEXT NOT NULL,
