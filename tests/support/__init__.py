@@ -1,0 +1,1 @@
+"""Helpers shared by tests of every part of Digest (loopback HTTP server, ...)."""
