@@ -24,8 +24,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def corpus(request: pytest.FixtureRequest) -> Path:
-    return request.getfixturevalue("shared") / "corpora" / "article-pages"
+def corpus(shared: Path) -> Path:
+    return shared / "corpora" / "article-pages"
 
 
 @pytest.fixture(scope="module")
