@@ -1,0 +1,256 @@
+"""The full-text index: its schema, the triggers that keep it in step, repair and checks.
+
+    >>> fts.problems(lib.conn)       # [] when the index agrees with the articles
+    >>> with lib.write() as conn:
+    ...     fts.rebuild(conn)        # re-index everything from the articles
+
+``search_index`` is an FTS5 table over seven columns:
+
+========== ======================================================================
+body       the article text
+title      the article title
+summary    the stored extractive summary (the JSON list joined into lines)
+tags       the article's tag names
+source     the source's title
+cjk_head   Chinese/Japanese bigrams and characters of title, tags and source
+cjk_body   the same for summary and text (see :mod:`digest_app.store.cjk_terms`)
+========== ======================================================================
+
+The body comes first because FTS5 spends two extra bytes on every word's
+entry outside column 0; the body holds most entries, and this order keeps the
+index a quarter smaller.
+
+It is an *external-content* table reading the view ``search_docs``: the index
+holds only the inverted lists, and text for snippets is read back from
+``articles``, so bodies are not stored twice. Tag names and the source title
+are copied into ``search_meta``, because an external-content index must be told
+exactly which text it indexed when a row is taken out, and by the time a
+trigger on ``article_tags`` or ``sources`` runs, the old names are gone.
+
+Triggers on ``articles``, ``article_tags``, ``tags`` (rename) and ``sources``
+(rename) update the index in the same transaction as the change, so it never
+lags behind: storing, updating, summarizing, tagging, renaming and deleting all
+keep it in step whichever code path (or process) writes. Every connection must
+register :func:`register_functions` first; :meth:`Library.open` does.
+
+:data:`SCHEMA_V2` is what migration 2 created. Like a shipped migration it must
+never change; a new index layout needs a new migration.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from digest_app.store.cjk_terms import index_terms
+
+#: Index columns, in order (column numbers matter to ``snippet()`` and ``bm25()``).
+COLUMNS = ("body", "title", "summary", "tags", "source", "cjk_head", "cjk_body")
+
+SCHEMA_V2 = """
+CREATE TABLE search_meta (
+    article_id INTEGER PRIMARY KEY,
+    tags TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT ''
+);
+
+CREATE VIEW search_labels AS
+SELECT a.id AS article_id,
+       COALESCE((SELECT group_concat(name, ', ') FROM (
+                    SELECT t.name AS name FROM article_tags at JOIN tags t ON t.id = at.tag_id
+                    WHERE at.article_id = a.id ORDER BY t.name COLLATE NOCASE, t.id)), '') AS tags,
+       COALESCE((SELECT s.title FROM sources s WHERE s.id = a.source_id), '') AS source
+FROM articles a;
+
+CREATE VIEW search_docs AS
+SELECT a.id AS article_id,
+       a.title AS title,
+       search_summary_text(a.summary) AS summary,
+       a.text AS body,
+       m.tags AS tags,
+       m.source AS source,
+       search_cjk_terms(a.title || ' ' || m.tags || ' ' || m.source) AS cjk_head,
+       search_cjk_terms(search_summary_text(a.summary) || ' ' || a.text) AS cjk_body
+FROM articles a JOIN search_meta m ON m.article_id = a.id;
+
+CREATE VIRTUAL TABLE search_index USING fts5(
+    body, title, summary, tags, source, cjk_head, cjk_body,
+    content = 'search_docs',
+    content_rowid = 'article_id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER search_article_added AFTER INSERT ON articles BEGIN
+    INSERT INTO search_meta (article_id, tags, source)
+        SELECT article_id, tags, source FROM search_labels WHERE article_id = new.id;
+    INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
+        FROM search_docs WHERE article_id = new.id;
+END;
+
+CREATE TRIGGER search_article_removed BEFORE DELETE ON articles BEGIN
+    INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
+        FROM search_docs WHERE article_id = old.id;
+    DELETE FROM search_meta WHERE article_id = old.id;
+END;
+
+CREATE TRIGGER search_article_changed AFTER UPDATE OF id, title, text, summary, source_id ON articles
+WHEN old.id IS NOT new.id OR old.title IS NOT new.title OR old.text IS NOT new.text
+     OR old.summary IS NOT new.summary OR old.source_id IS NOT new.source_id
+BEGIN
+    INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT 'delete', old.id, old.text, old.title, search_summary_text(old.summary),
+               m.tags, m.source,
+               search_cjk_terms(old.title || ' ' || m.tags || ' ' || m.source),
+               search_cjk_terms(search_summary_text(old.summary) || ' ' || old.text)
+        FROM search_meta m WHERE m.article_id = old.id;
+    UPDATE search_meta SET article_id = new.id,
+           source = (SELECT source FROM search_labels WHERE article_id = new.id)
+        WHERE article_id = old.id;
+    INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
+        FROM search_docs WHERE article_id = new.id;
+END;
+
+CREATE TRIGGER search_tag_added AFTER INSERT ON article_tags BEGIN
+    INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
+        FROM search_docs WHERE article_id = new.article_id;
+    UPDATE search_meta SET tags = (SELECT tags FROM search_labels WHERE article_id = new.article_id)
+        WHERE article_id = new.article_id;
+    INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
+        FROM search_docs WHERE article_id = new.article_id;
+END;
+
+-- Also fires for the rows a deleted article or tag takes with it (ON DELETE
+-- CASCADE); for a deleted article its row is already gone and nothing happens.
+CREATE TRIGGER search_tag_removed AFTER DELETE ON article_tags BEGIN
+    INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
+        FROM search_docs WHERE article_id = old.article_id;
+    UPDATE search_meta SET tags = (SELECT tags FROM search_labels WHERE article_id = old.article_id)
+        WHERE article_id = old.article_id;
+    INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
+        FROM search_docs WHERE article_id = old.article_id;
+END;
+
+CREATE TRIGGER search_tag_moved AFTER UPDATE OF article_id, tag_id ON article_tags BEGIN
+    INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
+        FROM search_docs WHERE article_id IN (old.article_id, new.article_id);
+    UPDATE search_meta SET tags = (SELECT l.tags FROM search_labels l
+                                   WHERE l.article_id = search_meta.article_id)
+        WHERE article_id IN (old.article_id, new.article_id);
+    INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
+        FROM search_docs WHERE article_id IN (old.article_id, new.article_id);
+END;
+
+CREATE TRIGGER search_tag_renamed AFTER UPDATE OF name ON tags
+WHEN old.name IS NOT new.name COLLATE BINARY
+BEGIN
+    INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
+        FROM search_docs
+        WHERE article_id IN (SELECT article_id FROM article_tags WHERE tag_id = new.id);
+    UPDATE search_meta SET tags = (SELECT l.tags FROM search_labels l
+                                   WHERE l.article_id = search_meta.article_id)
+        WHERE article_id IN (SELECT article_id FROM article_tags WHERE tag_id = new.id);
+    INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
+        FROM search_docs
+        WHERE article_id IN (SELECT article_id FROM article_tags WHERE tag_id = new.id);
+END;
+
+CREATE TRIGGER search_source_renamed AFTER UPDATE OF title ON sources
+WHEN old.title IS NOT new.title
+BEGIN
+    INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
+        FROM search_docs WHERE article_id IN (SELECT id FROM articles WHERE source_id = new.id);
+    UPDATE search_meta SET source = new.title
+        WHERE article_id IN (SELECT id FROM articles WHERE source_id = new.id);
+    INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
+        FROM search_docs WHERE article_id IN (SELECT id FROM articles WHERE source_id = new.id);
+END;
+"""
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Define the SQL functions the index's view and triggers call, on *conn*.
+
+    A connection without them cannot write articles (SQLite reports "no such
+    function"), which keeps outside tools from silently desynchronising the index.
+    """
+    conn.create_function("search_cjk_terms", 1, index_terms, deterministic=True)
+    conn.create_function("search_summary_text", 1, summary_text, deterministic=True)
+
+
+def summary_text(stored: str | None) -> str:
+    """The stored summary (a JSON list of sentences) as indexed text, one sentence a line.
+
+    (A Python function rather than SQL's ``json_each``: FTS5 cannot read an
+    external-content view that calls a table-valued function.)
+    """
+    if not stored:
+        return ""
+    try:
+        sentences = json.loads(stored)
+    except ValueError:
+        return ""
+    if not isinstance(sentences, list):
+        return ""
+    return "\n".join(s for s in sentences if isinstance(s, str))
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Re-index every article from scratch, then merge the index into one segment.
+
+    Call inside a write transaction. Takes about as long as indexing the
+    library the first time (see ``docs/benchmarks-search.md``).
+    """
+    conn.execute("DELETE FROM search_meta")
+    conn.execute(
+        "INSERT INTO search_meta (article_id, tags, source)"
+        " SELECT article_id, tags, source FROM search_labels"
+    )
+    conn.execute("INSERT INTO search_index (search_index) VALUES ('rebuild')")
+    optimize(conn)
+
+
+def optimize(conn: sqlite3.Connection) -> None:
+    """Merge the index's segments so queries read one list per term (after big imports)."""
+    conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+
+
+def problems(conn: sqlite3.Connection) -> list[str]:
+    """What is wrong with the index, in words; empty when it agrees with the articles.
+
+    Runs FTS5's integrity check against the articles' current text, and checks
+    that every article is indexed once with its current tags and source name.
+    Reads the whole library: seconds for a large one.
+    """
+    found: list[str] = []
+    articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    indexed = conn.execute("SELECT count(*) FROM search_index_docsize").fetchone()[0]
+    labelled = conn.execute("SELECT count(*) FROM search_meta").fetchone()[0]
+    if indexed != articles or labelled != articles:
+        found.append(
+            f"the search index holds {indexed} articles ({labelled} with labels) "
+            f"but the library has {articles}"
+        )
+    stale = conn.execute(
+        """SELECT count(*) FROM search_meta m JOIN search_labels l USING (article_id)
+           WHERE m.tags IS NOT l.tags OR m.source IS NOT l.source"""
+    ).fetchone()[0]
+    if stale:
+        found.append(f"{stale} articles are indexed with outdated tag or source names")
+    try:
+        conn.execute("INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError:
+        found.append("the full-text index does not match the text of the stored articles")
+    return found
