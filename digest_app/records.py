@@ -208,3 +208,18 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result: the article's header, how well it matched, and where.
+
+    ``score`` is higher for better matches (0 when the query had no words to
+    rank by). ``snippet`` is plain text with the matched words in «guillemets»;
+    ``snippet_html`` is the same excerpt HTML-escaped with ``<mark>`` around them.
+    """
+
+    header: ArticleHeader
+    score: float
+    snippet: str
+    snippet_html: str
