@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from digest_app.errors import LibraryTooNewError, MigrationError
+from digest_app.store import fts
 
 
 def run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -126,10 +127,16 @@ def _v1_foundation(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v2_search_index(conn: sqlite3.Connection) -> None:
+    """Full-text search: the FTS5 index, its triggers, and every stored article indexed."""
+    run_script(conn, fts.SCHEMA_V2)
+    fts.rebuild(conn)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 #: Migration *i* (1-based) brings a library from version i-1 to version i.
-MIGRATIONS: list[Migration] = [_v1_foundation]
+MIGRATIONS: list[Migration] = [_v1_foundation, _v2_search_index]
 
 
 def latest_version() -> int:
