@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlite_utils
 
 from digest_app.errors import LibraryError, LibraryLockedError
-from digest_app.store import migrations
+from digest_app.store import fts, migrations
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -37,6 +37,7 @@ class Library:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         from digest_app.store.articles import ArticleStore
         from digest_app.store.digests import DigestStore
+        from digest_app.store.search import SearchStore
         from digest_app.store.searches import SavedSearchStore
         from digest_app.store.settings import SettingsStore
         from digest_app.store.sources import SourceStore
@@ -51,6 +52,7 @@ class Library:
         self.saved_searches = SavedSearchStore(self)
         self.digests = DigestStore(self)
         self.settings = SettingsStore(self)
+        self.search = SearchStore(self)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> "Library":
@@ -143,6 +145,8 @@ def _create_private_file(path: Path) -> None:
 
 def _configure(conn: sqlite3.Connection, path: Path) -> None:
     conn.row_factory = sqlite3.Row
+    # The search index's triggers call these; see store/fts.py.
+    fts.register_functions(conn)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
