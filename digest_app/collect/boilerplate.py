@@ -105,6 +105,9 @@ class ChromeRules:
         if len(text) > _MAX_CHROME_CHARS:
             return False
         key = _match_key(text).lower()
+        if not key:
+            # Rules like "***" or "###" (but not a table's "|---|---|") are decoration.
+            return "|" not in text and not any(char.isalnum() for char in text)
         return self.chrome.fullmatch(key) or is_photo_credit(text)
 
     def is_tail_marker(self, text: str) -> bool:
@@ -181,7 +184,8 @@ def drop_page_chrome(lines: list[Line], rules: ChromeRules) -> list[Line]:
     """*lines* without page chrome: listed chrome phrases, photo captions with their
     credits, short lines wedged between chrome lines (widget blurbs), and paragraphs
     that occur twice or more word for word (site blurbs, disclaimers)."""
-    chrome = [rules.is_chrome(line.text) for line in lines]
+    # Related-content markers stay for drop_boilerplate_sections, which cuts there.
+    chrome = [rules.is_chrome(line.text) and not rules.is_tail_marker(line.text) for line in lines]
     for i, line in enumerate(lines):
         if chrome[i]:
             continue
@@ -225,20 +229,32 @@ def drop_boilerplate_sections(lines: list[Line], rules: ChromeRules) -> tuple[li
     """
     total = sum(len(line.text) for line in lines)
     before = 0
+    markers: list[int] = []
     for i, line in enumerate(lines):
         if rules.is_section_heading(line.text):
             if before > 0 and total - before < before:
-                return lines[:i], None
+                return _drop_at(lines[:i], markers), None
         elif rules.is_tail_marker(line.text):
             if before * _TAIL_SHARE >= total:
-                return lines[:i], None
+                return _drop_at(lines[:i], markers), None
+            markers.append(i)
         elif i and (first := author_of_bio(line.text)):
             name = lines[i - 1].text
             kept = before - len(name)
             if looks_like_person(name) and name.split()[0] == first and kept * _TAIL_SHARE >= total:
-                return lines[: i - 1], name
+                return _drop_at(lines[: i - 1], markers), name
         before += len(line.text)
-    return lines, None
+    return _drop_at(lines, markers), None
+
+
+def _drop_at(lines: list[Line], indexes: list[int]) -> list[Line]:
+    """*lines* without those at *indexes* (markers too early to cut at are still chrome)."""
+    if not indexes:
+        return lines
+    dropped = [False] * len(lines)
+    for i in indexes:
+        dropped[i] = True
+    return _without(lines, dropped)
 
 
 def _caption_like(text: str) -> bool:
@@ -261,7 +277,7 @@ def _repeated_labels(lines: list[Line]) -> set[str]:
 
 
 def _label_like(text: str) -> bool:
-    return len(text) <= 30 and _words(text) <= 2 and text[-1] not in _TERMINAL + ",:;"
+    return len(text) <= 30 and text[0].isalpha() and _words(text) <= 2 and text[-1] not in _TERMINAL + ",:;"
 
 
 def _without(lines: list[Line], dropped: list[bool]) -> list[Line]:

@@ -85,6 +85,7 @@ _ABBREVIATIONS = frozenset(
 _SENTENCE_ENDS = ".!?:;\"”’)]"
 _MAX_HEADER_LINES = 6
 _TOP_ZONE = 8
+_DEK_WORDS = 12
 
 
 @dataclass
@@ -308,9 +309,7 @@ def _build(part: _Part, rules: ChromeRules, *, name: str, url: str | None) -> Pa
         published = _stated_date(body, [])
     else:
         title, top, body = _headline(body)
-        byline = next((m for line in top if (m := _BYLINE.match(line.text))), None)
-        if byline:
-            author = byline["name"].strip()
+        author = next((name for line in top if (name := _byline_author(line.text))), None) or author
         published = _stated_date(body, top)
     if not body:
         return None
@@ -337,15 +336,17 @@ def _headline(lines: list[Line]) -> tuple[str, list[Line], list[Line]]:
     limit = min(len(lines), _TOP_ZONE)
     first_prose = next((i for i in range(limit) if looks_like_prose(lines[i].text)), None)
     zone_end = first_prose if first_prose is not None else limit
-    meta = {i for i in range(zone_end) if parse_date_line(lines[i].text) or _BYLINE.match(lines[i].text)}
+    meta = {i for i in range(limit) if parse_date_line(lines[i].text) or _byline_author(lines[i].text)}
     candidates = [i for i in range(zone_end) if i not in meta and _headline_candidate(lines[i].text)]
     if lines[0].number == 0 and 0 not in meta and _headline_candidate(lines[0].text, min_words=2):
         title_at = 0
     elif candidates:
         title_at = candidates[-1] if first_prose is not None else candidates[0]
+        if len(candidates) > 1 and _is_dek(lines[candidates[-2]].text, lines[title_at].text):
+            title_at = candidates[-2]
     else:
         title_at = -1
-    top = [line for i, line in enumerate(lines[:zone_end]) if i < title_at or i in meta]
+    top = [line for i, line in enumerate(lines[:limit]) if i < min(title_at, zone_end) or i in meta]
     body = [line for i, line in enumerate(lines) if i > title_at and i not in meta]
     if title_at >= 0:
         return lines[title_at].text, top, body
@@ -353,9 +354,16 @@ def _headline(lines: list[Line]) -> tuple[str, list[Line], list[Line]]:
     return derive_title(lead), top, body
 
 
+def _is_dek(headline: str, line: str) -> bool:
+    """A standfirst without final period under a headline: a sentence's length, and
+    clearly longer than the headline above it (a caption above a headline is shorter)."""
+    words, above = line.count(" ") + 1, headline.count(" ") + 1
+    return words >= _DEK_WORDS > above and words * 3 >= above * 4
+
+
 def _headline_candidate(text: str, min_words: int = 3) -> bool:
     return (looks_like_headline(text) and len(text.split()) >= min_words and not parse_date_line(text)
-            and not _BYLINE.match(text) and not _CAPTION_PREFIX.match(text))
+            and not _byline_author(text) and not _CAPTION_PREFIX.match(text))
 
 
 def _stated_date(body: list[Line], top: list[Line]) -> datetime | None:
@@ -385,7 +393,7 @@ def _stated_date(body: list[Line], top: list[Line]) -> datetime | None:
 
 
 def _byline_date(text: str) -> datetime | None:
-    if not _BYLINE.match(text):
+    if not _byline_author(text):
         return None
     for separator in ("|", "·", "•", "–", "—", ","):
         if separator in text:
@@ -393,6 +401,16 @@ def _byline_date(text: str) -> datetime | None:
             if moment:
                 return moment
     return None
+
+
+def _byline_author(text: str) -> str | None:
+    """The name in a byline ("By Mary Jones | 5 Nov 2019"); a lone word only when the
+    line is that short ("By Reuters"), so "By March 2021, sales ..." is no byline."""
+    match = _BYLINE.match(text) if len(text) <= 120 else None
+    if match is None:
+        return None
+    name = match["name"].strip()
+    return name if looks_like_person(name) or text.count(" ") <= 2 else None
 
 
 def _letter_title(salutation: str) -> str:
@@ -540,8 +558,7 @@ def _first_sentence(text: str) -> str:
 
 
 def _tidy_title(title: str) -> str:
-    title = _REFERENCE_MARKS.sub("", " ".join(title.split())).strip(" |-–—")
-    return title
+    return _REFERENCE_MARKS.sub("", " ".join(title.split())).strip(" |-–—")
 
 
 def _name_title(name: str) -> str:
@@ -613,7 +630,9 @@ def _drop_markdown_chrome(source: str, rules: ChromeRules) -> str:
     for line in source.split("\n"):
         if _FENCE.match(line):
             fenced = not fenced
-        if not fenced and line.strip() and rules.is_chrome(_MD_LINK.sub(r"\1", line).strip()):
+        # Lines without words are Markdown syntax here (rules, setext underlines).
+        plain = _MD_LINK.sub(r"\1", line).strip()
+        if not fenced and any(char.isalnum() for char in plain) and rules.is_chrome(plain):
             continue
         kept.append(line)
     return "\n".join(kept)

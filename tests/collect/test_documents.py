@@ -138,6 +138,60 @@ def test_author_box_and_related_stories_after_the_article_are_cut_and_name_the_a
     assert paragraphs(article) == [BODY_ONE, BODY_TWO, BODY_ONE + " Again."]
 
 
+NEWS_PAGE = f"""Home
+News
+Tech
+
+Store opening draws crowds in Madrid
+
+The company hopes the new shop will lift its share of the Spanish market this year
+
+By John Smith
+Published: 12 March 2021, 10:45 GMT
+
+Share
+Tweet
+
+{BODY_ONE}
+
+{BODY_TWO}
+
+Related Topics
+Retail
+Spain
+
+More on this story
+Another store opens in Lisbon
+"""
+
+
+def test_a_copied_news_page_keeps_headline_dek_and_body_and_drops_its_furniture():
+    article = parse_one(NEWS_PAGE)
+    assert article.title == "Store opening draws crowds in Madrid"
+    assert (article.author, article.published) == ("John Smith", datetime(2021, 3, 12, 10, 45, tzinfo=timezone.utc))
+    assert paragraphs(article) == [
+        "The company hopes the new shop will lift its share of the Spanish market this year", BODY_ONE, BODY_TWO,
+    ]
+
+
+def test_press_release_furniture_and_closing_sections_are_dropped():
+    text = "\n\n".join([
+        "FOR IMMEDIATE RELEASE", "Example Corp launches Phone Two",
+        f"BEIJING, March 29, 2021 /PRNewswire/ -- {BODY_ONE}", BODY_TWO,
+        "Forward-Looking Statements\nThis release contains statements about the future.",
+        "Media Contact:\nJane Doe\npress@example.com", "SOURCE Example Corp", "###",
+    ])
+    article = parse_one(text)
+    assert article.title == "Example Corp launches Phone Two"
+    assert article.published == day(2021, 3, 29)
+    assert paragraphs(article) == [f"BEIJING, March 29, 2021 /PRNewswire/ -- {BODY_ONE}", BODY_TWO]
+
+
+def test_repeated_short_list_items_are_content_not_labels():
+    text = "\n".join(["Phone comparison", "Dual SIM:", "- Yes", "- No", "- Yes", BODY_ONE, "- Yes", BODY_TWO])
+    assert paragraphs(parse_one(text)) == ["Dual SIM:", "- Yes\n- No\n- Yes", BODY_ONE, "- Yes", BODY_TWO]
+
+
 def test_a_related_heading_early_in_the_text_does_not_cut_the_article():
     text = "\n".join(["Store news", BODY_ONE, "Related", BODY_TWO, BODY_TWO + " More.", BODY_ONE + " More."])
     assert len(paragraphs(parse_one(text))) == 4
@@ -449,8 +503,9 @@ def test_markdown_title_comes_from_the_first_heading_which_leaves_the_body():
 
 
 def test_markdown_setext_heading_and_derived_title():
-    [setext] = parse_markdown_document("Phone *sales* double\n===\n\nText here.", name="a.md")
+    [setext] = parse_markdown_document("Phone *sales* double\n===\n\nText here.\n\nPart two\n---\n\nMore.", name="a.md")
     assert setext.title == "Phone sales double"
+    assert setext.content_html == "<p>Text here.</p>\n<h2>Part two</h2>\n<p>More.</p>"
     [plain] = parse_markdown_document("Sales doubled in Europe. More later.", name="b.md")
     assert plain.title == "Sales doubled in Europe"
 
