@@ -22,8 +22,9 @@ Phrase syntax (shared with :mod:`digest_app.collect.tag_rules`):
 - ``<n>`` is a model number (11, 9T, 14T); ``<code>`` is a letter and a number (F6, K70);
   ``<model>`` is any entry of the profile's ``models`` list ("Mi <model>" is Mi 11, Mi Band ...).
 
-Where an excluded phrase and a counted phrase overlap, the excluded one wins: 小米粥
-(millet porridge) is excluded, so its 小米 is not counted.
+Where phrases overlap, the one that starts first counts; at the same start an
+excluded phrase (weight 0 or below) wins, then the longer match. So 小米粥 (millet
+porridge), an exclusion, hides its 小米.
 """
 
 from __future__ import annotations
@@ -51,9 +52,11 @@ USER_PROFILE_NAME = "topic.json"
 _WORD_CHARS = "A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
 _UNSPACED = HAN + HIRAGANA + KATAKANA + HANGUL
 _PLACEHOLDERS = {
-    "<n>": r"\d{1,4}[A-Za-z]{0,2}",
-    "<code>": r"[A-Z]\d{1,4}[A-Za-z]{0,2}",
+    "<n>": r"[0-9]{1,4}[A-Za-z]{0,2}",
+    "<code>": r"[A-Z][0-9]{1,4}[A-Za-z]{0,2}",
 }
+_UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
+_MAX_CACHED_PREFIXES = 50_000
 _PIECE = re.compile(r"<n>|<code>|<model>|\*$|\s+|.", re.DOTALL)
 
 PHRASE_HELP = (
@@ -61,8 +64,9 @@ PHRASE_HELP = (
     "whole words only; a trailing * lets the last word go on (smartphone* = smartphones). "
     "A space matches any white space (and may be absent next to Chinese characters). Chinese "
     "text matches anywhere. <n> = a model number (11, 9T); <code> = a letter and a number "
-    "(F6, K70); <model> = any entry of the models list. An excluded phrase that overlaps a "
-    "counted one wins, so 小米粥 (millet porridge) hides its 小米."
+    "(F6, K70); <model> = any entry of the models list. Where phrases overlap, the one that "
+    "starts first counts; at the same start a phrase of weight 0 or below wins, then the "
+    "longer match, so 小米粥 (millet porridge) hides its 小米."
 )
 PROFILE_HELP = (
     "Topic profile used to decide whether an article is about the topic. Each phrase found "
@@ -109,15 +113,17 @@ class TopicProfile:
 
     @cached_property
     def matcher(self) -> "PhraseMatcher":
-        """All phrases compiled into one regex (built on first use, then kept)."""
-        return PhraseMatcher(self.terms, self.models, self.exclude)
+        """All phrases compiled once (on first use), exclusions first."""
+        return PhraseMatcher([[*self.exclude, *self.terms]], self.models)
 
 
 def score(title: str, text: str, profile: TopicProfile) -> Relevance:
     """How relevant an article is to *profile*, from its title and plain text."""
+    (title_counts,) = profile.matcher.counts(title)
+    (body_counts,) = profile.matcher.counts(text)
     weights = [t.weight for t in profile.exclude] + [t.weight for t in profile.terms]
-    contributions = weighted_counts(
-        profile.matcher, title, text, weights,
+    contributions = weighted_sum(
+        title_counts, body_counts, weights,
         title_weight=profile.title_weight,
         repeat_weight=profile.repeat_weight,
         max_repeats=profile.max_repeats,
@@ -132,122 +138,161 @@ def score(title: str, text: str, profile: TopicProfile) -> Relevance:
     return Relevance(score=round(total, 3), relevant=total >= profile.threshold, matched=matched)
 
 
-def weighted_counts(
-    matcher: "PhraseMatcher",
-    title: str,
-    text: str,
+def weighted_sum(
+    title_counts: Mapping[int, int],
+    body_counts: Mapping[int, int],
     weights: Sequence[float],
     *,
     title_weight: float,
     repeat_weight: float,
     max_repeats: int,
+    body_scale: float = 1.0,
 ) -> dict[int, float]:
-    """Each phrase's contribution (by index), title and body counted as :data:`PROFILE_HELP` says."""
-    title_counts = matcher.counts(title)
-    body_counts = matcher.counts(text)
+    """Each phrase's contribution (by index), title and body counted as :data:`PROFILE_HELP`
+    says; the body's share is multiplied by *body_scale*."""
     contributions: dict[int, float] = {}
     for index in title_counts.keys() | body_counts.keys():
         body = body_counts.get(index, 0)
         factor = title_weight if index in title_counts else 0.0
         if body:
-            factor += 1 + repeat_weight * min(body - 1, max_repeats)
+            factor += body_scale * (1 + repeat_weight * min(body - 1, max_repeats))
         contributions[index] = weights[index] * factor
     return contributions
 
 
 class PhraseMatcher:
-    """Many phrases compiled into one regex, so a text is scanned once.
+    """Counts phrases of several independent lists ("groups") in one pass over a text.
 
-        >>> m = PhraseMatcher([Term("Mi <model>", exact_case=True), Term("xiaomi")], ["Band", "<n>"])
+        >>> m = PhraseMatcher([[Term("Mi <model>", exact_case=True), Term("xiaomi")]], ["Band", "<n>"])
         >>> m.counts("Xiaomi said the Mi Band and the Mi 11 sold well; mi/h is a unit.")
-        {1: 1, 0: 2}
+        [{1: 1, 0: 2}]
 
-    Counts are keyed by position in ``[*exclude, *terms]``. Where phrases start at
-    the same place, an exclusion wins over a term, and a longer term over a shorter one.
+    Within a group, counted matches do not overlap: the one that starts first counts;
+    at the same start a phrase of weight 0 or below (an exclusion) wins, then the
+    longest match, then list order. Groups do not affect each other (the tag rules
+    are one group each).
+
+    Rather than one big alternation (which sre tries branch by branch at almost every
+    letter), the text is cut into words once and each word's first letters pick the
+    few phrases that could start there, so the cost hardly grows with the phrase count.
     """
 
-    def __init__(
-        self, terms: Sequence[Term], models: Iterable[str] = (), exclude: Sequence[Term] = ()
-    ) -> None:
-        phrases = [*exclude, *terms]
-        model_regex = "|".join(_standalone_regex(m, "") for m in models) or r"(?!)"
-        order = [*range(len(exclude))] + sorted(
-            range(len(exclude), len(phrases)), key=lambda i: -len(phrases[i].pattern)
+    def __init__(self, groups: Sequence[Sequence[Term]], models: Iterable[str] = ()) -> None:
+        model_regex = "|".join(_phrase_regex(m, "") for m in models) or r"(?!)"
+        self._groups = [tuple(group) for group in groups]
+        #: Phrases by the key of the word they start with; each entry is
+        #: (group, index in group, rank at the same start, regex).
+        self._by_key: dict[str, list[tuple[int, int, int, re.Pattern[str]]]] = {}
+        key_lengths: set[int] = set()
+        self._by_unspaced_char: dict[str, list[tuple[int, int, int, re.Pattern[str]]]] = {}
+        for group_number, group in enumerate(self._groups):
+            for index, phrase in enumerate(group):
+                regex = _phrase_regex(phrase.pattern, model_regex)
+                entry = (group_number, index, 0 if phrase.weight <= 0 else 1,
+                         re.compile(regex if phrase.exact_case else f"(?i:{regex})"))
+                key = _start_key(phrase.pattern)
+                if _is_unspaced(key):
+                    self._by_unspaced_char.setdefault(key, []).append(entry)
+                else:
+                    self._by_key.setdefault(key, []).append(entry)
+                    if not key.startswith("<"):
+                        key_lengths.add(len(key))
+        chars = "".join(re.escape(c) for c in self._by_unspaced_char)
+        self._unspaced_starts = re.compile(f"[{chars}]") if chars else None
+        self._lengths = sorted(key_lengths)
+        # The first three letters of each word that begins with a letter some phrase
+        # begins with. The letter class comes first and the word-start check after it,
+        # so sre skips other positions in C.
+        firsts = {key[0] for key in self._by_key if not key.startswith("<")}
+        if "<n>" in self._by_key:
+            firsts |= set("0123456789")
+        if "<code>" in self._by_key:
+            firsts |= set("abcdefghijklmnopqrstuvwxyz")
+        firsts |= {c.upper() for c in firsts}
+        letters = "".join(re.escape(c) for c in sorted(firsts))
+        self._word_starts = (
+            re.compile(f"[{letters}](?<![{_WORD_CHARS}].)[{_WORD_CHARS}]{{0,2}}") if letters else None
         )
-        branches: list[str] = []
-        #: (first characters or None for "any", phrase index, the phrase's own regex), in order.
-        self._phrases: list[tuple[frozenset[str] | None, int, re.Pattern[str]]] = []
-        for index in order:
-            phrase = phrases[index]
-            first, phrase_branches, standalone = _phrase_regexes(phrase, model_regex)
-            branches.extend(phrase_branches)
-            self._phrases.append((first, index, re.compile(standalone)))
-        # One flat alternation whose branches all start with a literal character lets
-        # sre skip ahead by first character in C: 30x faster than grouped branches.
-        self._regex = re.compile("|".join(branches) or r"(?!)")
-        self._by_first_char: dict[str, tuple[tuple[int, re.Pattern[str]], ...]] = {}
+        #: Candidate phrases by a word's first three letters, lower-cased (filled as met).
+        self._candidates: dict[str, tuple[tuple[int, int, int, re.Pattern[str]], ...]] = {}
 
-    def counts(self, text: str) -> dict[int, int]:
-        """How often each phrase occurs in *text*, by position in ``[*exclude, *terms]``."""
-        found: dict[int, int] = {}
-        for match in self._regex.finditer(text):
-            index = self._which(text, match.start(), match.end())
-            found[index] = found.get(index, 0) + 1
-        return found
+    def counts(self, text: str) -> list[dict[int, int]]:
+        """For each group, how often each of its phrases occurs in *text* (by index)."""
+        found: list[tuple[int, int, int, int, int]] = []  # (start, group, rank, -end, index)
+        cache = self._candidates
+        for word in self._word_starts.finditer(text) if self._word_starts is not None else ():
+            prefix = word.group().lower()
+            candidates = cache.get(prefix)
+            if candidates is None:
+                if len(cache) > _MAX_CACHED_PREFIXES:  # a long-running app meets many words
+                    cache.clear()
+                candidates = cache[prefix] = self._candidates_for(prefix)
+            if candidates:
+                start = word.start()
+                for group, index, rank, regex in candidates:
+                    match = regex.match(text, start)
+                    if match is not None:
+                        found.append((start, group, rank, -match.end(), index))
+        if self._unspaced_starts is not None:
+            for char in self._unspaced_starts.finditer(text):
+                start = char.start()
+                for group, index, rank, regex in self._by_unspaced_char[char.group()]:
+                    match = regex.match(text, start)
+                    if match is not None:
+                        found.append((start, group, rank, -match.end(), index))
+        counts: list[dict[int, int]] = [{} for _ in self._groups]
+        busy_until = [0] * len(self._groups)
+        # Sorted, the winner at each start comes first: exclusion, then longest, then list order.
+        for start, group, _rank, negative_end, index in sorted(found):
+            if start < busy_until[group]:
+                continue
+            busy_until[group] = -negative_end
+            counts[group][index] = counts[group].get(index, 0) + 1
+        return counts
 
-    def _which(self, text: str, start: int, end: int) -> int:
-        """The phrase the combined regex matched at *start*: the first, in order, to match there."""
-        char = text[start]
-        candidates = self._by_first_char.get(char)
-        if candidates is None:
-            candidates = tuple(
-                (index, regex)
-                for first, index, regex in self._phrases
-                if first is None or char in first
-            )
-            self._by_first_char[char] = candidates
-        for index, regex in candidates:
-            found = regex.match(text, start)
-            if found is not None and found.end() == end:
-                return index
-        raise AssertionError(f"no phrase matches {text[start:end]!r}")  # the regexes disagree: a bug
-
-
-def _phrase_regexes(phrase: Term, model_regex: str) -> tuple[frozenset[str] | None, list[str], str]:
-    """A phrase's first characters, its branches for the combined regex, and its own regex.
-
-    Each branch starts with one literal character (both cases when case does not
-    matter); the word-boundary check on what comes before moves after that character.
-    """
-    standalone = _standalone_regex(phrase.pattern, model_regex)
-    if not phrase.exact_case:
-        standalone = f"(?i:{standalone})"
-    first_piece = _PIECE.match(phrase.pattern.strip())
-    if first_piece is None or first_piece.group() in _PLACEHOLDERS or first_piece.group() == "<model>":
-        return None, [standalone], standalone
-    char = first_piece.group()
-    chars = {char} if phrase.exact_case else {char, char.lower(), char.upper()}
-    rest = _standalone_regex(phrase.pattern, model_regex, skip_first=True)
-    if not phrase.exact_case:
-        rest = f"(?i:{rest})"
-    guard = f"(?<![{_WORD_CHARS}].)" if _is_word_edge(char) else ""
-    branches = [re.escape(c) + guard + rest for c in sorted(chars)]
-    return frozenset(chars), branches, standalone
+    def _candidates_for(self, prefix: str) -> tuple[tuple[int, int, int, re.Pattern[str]], ...]:
+        """The phrases that could start at a word beginning with *prefix* (lower case)."""
+        candidates = []
+        for length in self._lengths:
+            if length <= len(prefix):
+                candidates += self._by_key.get(prefix[:length], ())
+        if prefix[0].isdigit():
+            candidates += self._by_key.get("<n>", ())
+        elif len(prefix) > 1 and prefix[1].isdigit():
+            candidates += self._by_key.get("<code>", ())
+        return tuple(candidates)
 
 
-def _standalone_regex(pattern: str, model_regex: str, *, skip_first: bool = False) -> str:
-    """The regex for one phrase of the syntax in :data:`PHRASE_HELP`.
-
-    With *skip_first*, the regex for everything after the first character, without
-    the leading word-boundary check (the caller puts both in front).
-    """
+def _start_key(pattern: str) -> str:
+    """What a word must begin with for *pattern* to start there: up to three lower-case
+    letters, ``<n>`` (a number) or ``<code>`` (a letter and a number); or the first
+    character of a Chinese, Japanese or Korean phrase."""
     pieces = _PIECE.findall(pattern.strip())
     if not pieces:
-        raise InputError("a topic phrase cannot be empty")
+        raise InputError("a phrase cannot be empty")
+    if pieces[0] in _PLACEHOLDERS:
+        return pieces[0]
+    if _is_unspaced(pieces[0]):
+        return pieces[0]
+    letters = ""
+    for piece in pieces[:3]:
+        if len(piece) != 1 or not re.fullmatch(f"[{_WORD_CHARS}]", piece):
+            break
+        letters += piece
+    if not letters:
+        raise InputError(
+            f"a phrase must start with a letter, a digit, a Chinese character, <n> or <code>: {pattern!r}"
+        )
+    return letters.lower()
+
+
+def _phrase_regex(pattern: str, model_regex: str) -> str:
+    """The regex for one phrase of the syntax in :data:`PHRASE_HELP`."""
+    pieces = _PIECE.findall(pattern.strip())
+    if not pieces:
+        raise InputError("a phrase cannot be empty")
     parts: list[str] = []
     for position, piece in enumerate(pieces):
-        if position == 0 and skip_first:
-            continue
         if piece in _PLACEHOLDERS:
             parts.append(_PLACEHOLDERS[piece])
         elif piece == "<model>":
@@ -261,7 +306,7 @@ def _standalone_regex(pattern: str, model_regex: str, *, skip_first: bool = Fals
         else:
             parts.append(re.escape(piece))
     regex = "".join(parts)
-    if _is_word_edge(pieces[0]) and not skip_first:
+    if _is_word_edge(pieces[0]):
         regex = f"(?<![{_WORD_CHARS}]){regex}"
     if _is_word_edge(pieces[-1]):
         regex = f"{regex}(?![{_WORD_CHARS}])"
@@ -269,7 +314,7 @@ def _standalone_regex(pattern: str, model_regex: str, *, skip_first: bool = Fals
 
 
 def _is_unspaced(char: str) -> bool:
-    return bool(re.match(f"[{_UNSPACED}]", char))
+    return len(char) == 1 and bool(_UNSPACED_CHAR.match(char))
 
 
 def _is_word_edge(piece: str) -> bool:

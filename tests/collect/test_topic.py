@@ -122,10 +122,12 @@ def test_matched_lists_the_strongest_phrases_first(profile):
 def test_scoring_a_typical_article_takes_well_under_a_millisecond(profile, shared):
     rows = [json.loads(line) for line in (shared / "eval" / "summaries-dev.jsonl").open(encoding="utf-8")]
     score(rows[0]["title"], rows[0]["text"], profile)
-    started = time.perf_counter()
-    for row in rows:
-        score(row["title"], row["text"], profile)
-    per_article = (time.perf_counter() - started) / len(rows)
+    per_article = float("inf")
+    for _ in range(3):  # best of three: other processes on a busy machine only slow it down
+        started = time.perf_counter()
+        for row in rows:
+            score(row["title"], row["text"], profile)
+        per_article = min(per_article, (time.perf_counter() - started) / len(rows))
     print(f"\n{per_article * 1e6:.0f} µs per article")
     assert per_article < 0.001
 
