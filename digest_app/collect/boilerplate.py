@@ -42,7 +42,7 @@ _LABEL_ZONE = 10
 _TAIL_SHARE = 3
 _TRIM_LEFT = " \t-–—*•·▪‣◦●■>›»|#"
 _TRIM_RIGHT = " \t:.…»›|>→"
-_TERMINAL = ".!?…\"”’)]"
+_TERMINAL = ".!?…\"”’)]。！？」』"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 _TRAILING_CREDIT = re.compile(
@@ -147,7 +147,7 @@ def is_credit_line(text: str) -> bool:
 
 def author_of_bio(text: str) -> str | None:
     """The first name of an author box line ("Andy is a Senior Writer at ..."), else None."""
-    match = _BIO.match(text) if len(text) < 400 else None
+    match = _BIO.match(text) if len(text) < 400 and (" is " in text or " was " in text) else None
     return match["first"] if match else None
 
 
@@ -157,16 +157,18 @@ def looks_like_person(text: str) -> bool:
 
 
 def looks_like_headline(text: str) -> bool:
-    """A short line that reads as a headline or heading: no final period, 1-20 words."""
-    if not 2 <= len(text) <= 160 or text[-1] in ".,;:“‘(|" or text[0] in "-*•·|[(":
+    """A short line that reads as a headline or heading: no final period, 1-20 words
+    (or at most 40 characters of Chinese or Japanese)."""
+    if not 2 <= len(text) <= 160 or text[-1] in ".,;:“‘(|。，；：" or text[0] in "-*•·|[(":
         return False
     if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'" or _CJK.match(text)):
         return False
-    return _words(text) <= 20
+    return _words(text) <= 20 and (text.isascii() or len(_CJK.findall(text)) <= 40)
 
 
 def looks_like_prose(text: str) -> bool:
-    """A line that reads as running text rather than a label or heading."""
+    """A line that reads as running text rather than a label or heading (a CJK
+    character counts as half a word)."""
     if len(text) > 150:
         return True
     words = _words(text)
@@ -231,10 +233,11 @@ def drop_boilerplate_sections(lines: list[Line], rules: ChromeRules) -> tuple[li
     before = 0
     markers: list[int] = []
     for i, line in enumerate(lines):
-        if rules.is_section_heading(line.text):
+        short = len(line.text) <= 100
+        if short and rules.is_section_heading(line.text):
             if before > 0 and total - before < before:
                 return _drop_at(lines[:i], markers), None
-        elif rules.is_tail_marker(line.text):
+        elif short and rules.is_tail_marker(line.text):
             if before * _TAIL_SHARE >= total:
                 return _drop_at(lines[:i], markers), None
             markers.append(i)

@@ -60,12 +60,13 @@ from digest_app.collect.boilerplate import (
 from digest_app.collect.dates import leading_date, parse_date, parse_date_line, parse_dateline
 from digest_app.collect.sanitize import clean_text, html_to_text, sanitize_html
 from digest_app.errors import ParseError
-from digest_app.records import ParsedArticle
+from digest_app.records import ParsedArticle, count_words
 from digest_app.urls import is_web_url
 
 TITLE_LIMIT = 100
 
-_BULLET = re.compile(r"^[-*•·▪‣◦●■]\s+(?=\S)")
+_BULLET_MARKS = "-*•·▪‣◦●■"
+_BULLET = re.compile(rf"^[{_BULLET_MARKS}]\s+(?=\S)")
 _NUMBERED = re.compile(r"^(\d{1,2})[.)]\s+(?=\S)")
 _SECTION_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?$")
@@ -309,6 +310,9 @@ def _build(part: _Part, rules: ChromeRules, *, name: str, url: str | None) -> Pa
         published = _stated_date(body, [])
     else:
         title, top, body = _headline(body)
+        if not body and part.body:
+            # A document that is nothing but a headline: it is its own text.
+            body = [line for line in part.body if line.text == title][:1]
         author = next((name for line in top if (name := _byline_author(line.text))), None) or author
         published = _stated_date(body, top)
     if not body:
@@ -362,7 +366,7 @@ def _is_dek(headline: str, line: str) -> bool:
 
 
 def _headline_candidate(text: str, min_words: int = 3) -> bool:
-    return (looks_like_headline(text) and len(text.split()) >= min_words and not parse_date_line(text)
+    return (looks_like_headline(text) and count_words(text) >= min_words and not parse_date_line(text)
             and not _byline_author(text) and not _CAPTION_PREFIX.match(text))
 
 
@@ -441,20 +445,22 @@ def _blocks(lines: list[Line]) -> list[_Block]:
     i, n = 0, len(lines)
     while i < n:
         text = lines[i].text
-        if "|" in text and i + 1 < n and _TABLE_SEPARATOR.match(lines[i + 1].text):
-            i = _read_table(lines, i, blocks)
-            continue
-        if _TABLE_SEPARATOR.match(text):
-            i += 1
-            continue
-        if _BULLET.match(text):
+        first = text[0]
+        if "|" in text:
+            if i + 1 < n and _TABLE_SEPARATOR.match(lines[i + 1].text):
+                i = _read_table(lines, i, blocks)
+                continue
+            if _TABLE_SEPARATOR.match(text):
+                i += 1
+                continue
+        if first in _BULLET_MARKS and _BULLET.match(text):
             items = []
             while i < n and _BULLET.match(lines[i].text) and (not items or lines[i].gap <= 1):
                 items.append(_BULLET.sub("", lines[i].text, count=1))
                 i += 1
             blocks.append(_Block("ul", tuple(items)))
             continue
-        numbered = _numbered_run(lines, i)
+        numbered = _numbered_run(lines, i) if first.isdigit() else []
         if len(numbered) > 1:
             start = int(_NUMBERED.match(text)[1])
             blocks.append(_Block("ol", tuple(_NUMBERED.sub("", t, count=1) for t in numbered), start=start))

@@ -187,6 +187,21 @@ def test_press_release_furniture_and_closing_sections_are_dropped():
     assert paragraphs(article) == [f"BEIJING, March 29, 2021 /PRNewswire/ -- {BODY_ONE}", BODY_TWO]
 
 
+def test_a_chinese_page_gets_its_headline_dateline_and_loses_its_chrome():
+    lead = "北京，2019年11月5日——公司今天发布了新款手机，配备大容量电池。新机将于下周开售。"
+    text = "\n\n".join(["广告", "公司发布新款手机", lead, "创始人表示，这款手机是公司影像技术的最新成果。",
+                       "责任编辑：张三\n分享到微博", "相关阅读\n公司手机销量创新高"])
+    article = parse_one(text)
+    assert (article.title, article.published) == ("公司发布新款手机", day(2019, 11, 5))
+    assert paragraphs(article) == [lead, "创始人表示，这款手机是公司影像技术的最新成果。"]
+    assert derive_title(lead) == "公司今天发布了新款手机，配备大容量电池"
+
+
+def test_a_document_that_is_only_a_headline_keeps_it_as_text():
+    article = parse_one("Store opens in Madrid")
+    assert (article.title, article.text) == ("Store opens in Madrid", "Store opens in Madrid")
+
+
 def test_repeated_short_list_items_are_content_not_labels():
     text = "\n".join(["Phone comparison", "Dual SIM:", "- Yes", "- No", "- Yes", BODY_ONE, "- Yes", BODY_TWO])
     assert paragraphs(parse_one(text)) == ["Dual SIM:", "- Yes\n- No\n- Yes", BODY_ONE, "- Yes", BODY_TWO]
