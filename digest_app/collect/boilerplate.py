@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -264,13 +265,13 @@ def _caption_like(text: str) -> bool:
     return _words(text) <= 30
 
 
-def _repeated_paragraphs(texts) -> set[str]:
+def _repeated_paragraphs(texts: Iterable[str]) -> set[str]:
     counts = Counter(t for t in texts if len(t) >= _REPEATED_MIN_CHARS)
     return {key for key, count in counts.items() if count > 1}
 
 
 def _repeated_labels(lines: list[Line]) -> set[str]:
-    """Keys of one- or two-word lines that stand near the top and occur again further
+    """Texts of one- or two-word lines that stand near the top and occur again further
     down: section labels and kickers ("Xiaomi", "Tech") a page prints around its headline."""
     top = {line.text for line in lines[:_LABEL_ZONE] if _label_like(line.text)}
     if not top:

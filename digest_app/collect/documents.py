@@ -31,7 +31,8 @@ How a document is read:
   headline and subheads; a letter ("Dear investors:") after a release starts an
   article of its own; each part gets ``url#part-N``;
 - the title is the headline (the first line when it reads as one, else the last
-  headline-like line before the text starts), or a shortened lead sentence;
+  headline-like line before the text starts, unless that is a longer standfirst
+  under it), or a shortened lead sentence;
 - the date comes from a dateline, a date line near the top ("Published: ..."),
   a lead that opens with a date ("On February 7, 2025, ...") or a closing date
   line; a date mentioned further into the text is an event, not the publication
