@@ -91,7 +91,10 @@ def web_url(value: str | None, base: str | None = None) -> str | None:
         return None
     # Tabs and line breaks inside a URL are layout, as browsers agree (WHATWG URL).
     value = _URL_LAYOUT.sub("", clean_text(value))
-    if base and not _ABSOLUTE_WEB_URL.match(value) and is_web_url(base):
+    scheme = _ABSOLUTE_WEB_URL.match(value)
+    if scheme:
+        value = scheme.group().lower() + value[scheme.end():]
+    elif base and is_web_url(base):
         try:
             value = urljoin(base, value)
         except ValueError:
