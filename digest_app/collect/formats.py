@@ -81,6 +81,8 @@ _DECLARED_CHARSET = re.compile(
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_UTF8_SHAPED = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 _BINARY_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
@@ -157,11 +159,12 @@ def decode_text(data: bytes, name: str | None = None) -> str:
 
 def mostly_utf8(data: bytes) -> bool:
     """True when *data* is UTF-8 with a few bad bytes, rather than a legacy encoding:
-    it holds at least as many valid multi-byte sequences as invalid bytes."""
-    decoded = data.decode("utf-8", errors="replace")
-    invalid = decoded.count("\ufffd") - data.count("\ufffd".encode())
-    valid_multibyte = sum(1 for ch in decoded if ord(ch) > 127 and ch != "\ufffd")
-    return valid_multibyte > 0 and valid_multibyte >= invalid
+    at least two thirds of its non-ASCII bytes form UTF-8-shaped sequences (lone
+    surrogates written as UTF-8 count as such: they are broken UTF-8, not cp1252)."""
+    rest = _UTF8_SHAPED.sub(b"", data)
+    shaped = len(data) - len(rest)
+    stray = len(rest) - len(rest.translate(None, _HIGH_BYTES))
+    return shaped > 0 and shaped >= 2 * stray
 
 
 def _extension(filename: str | None) -> str:
