@@ -109,7 +109,7 @@ class ChromeRules:
         if not key:
             # Rules like "***" or "###" (but not a table's "|---|---|") are decoration.
             return "|" not in text and not any(char.isalnum() for char in text)
-        return self.chrome.fullmatch(key) or is_photo_credit(text)
+        return self.chrome.fullmatch(key) or _ends_with_credit(text, key[-90:])
 
     def is_tail_marker(self, text: str) -> bool:
         """True for a line that opens a page's related-content area ("Related stories")."""
@@ -130,15 +130,16 @@ def default_rules() -> ChromeRules:
 
 def is_photo_credit(text: str) -> bool:
     """A caption that ends with a credit ("... Photo: Weibo"), or a bare credit line."""
-    if len(text) > _MAX_CHROME_CHARS:
-        return False
-    # A credit is short and ends the line, so only the line's tail needs searching.
-    start = max(0, len(text) - 90)
-    tail = text[start:].lower()
+    return len(text) <= _MAX_CHROME_CHARS and _ends_with_credit(text, text[-90:].lower())
+
+
+def _ends_with_credit(text: str, tail: str) -> bool:
+    # A credit is short and ends the line, so only the lower-cased tail is looked at
+    # before the pattern runs.
     if not ("photo" in tail or "pic" in tail or "image" in tail or "credit" in tail
             or "graph" in tail or "video" in tail or "footage" in tail or "illustration" in tail):
         return False
-    return bool(_TRAILING_CREDIT.search(text, start))
+    return bool(_TRAILING_CREDIT.search(text, max(0, len(text) - 90)))
 
 
 def is_credit_line(text: str) -> bool:

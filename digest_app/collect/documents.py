@@ -204,7 +204,8 @@ def _read_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     gap = 0
     for raw in text.split("\n"):
-        tidy = " ".join(raw.split())
+        # isprintable() is false for tabs and every odd space, so most lines skip the split.
+        tidy = raw.strip() if raw.isprintable() and "  " not in raw else " ".join(raw.split())
         if not tidy:
             gap += 1
             continue
