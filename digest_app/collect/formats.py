@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from pathlib import PurePath
 from typing import Literal
 
 Format = Literal["feed", "jsonfeed", "opml", "html", "markdown", "text"]
@@ -168,9 +169,7 @@ def mostly_utf8(data: bytes) -> bool:
 
 
 def _extension(filename: str | None) -> str:
-    if not filename or "." not in filename:
-        return ""
-    return "." + filename.rsplit(".", 1)[-1].lower()
+    return PurePath(filename).suffix.lower() if filename else ""
 
 
 def _is_binary(data: bytes) -> bool:
