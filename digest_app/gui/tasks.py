@@ -1,0 +1,207 @@
+"""Long work in the background: import, refresh, resummarize, the sample library.
+
+A task is a function of a :class:`TaskContext`: it gets a library connection
+of its own (opened in the worker thread), reports progress, and checks for
+cancellation through the same ``progress``/``cancelled`` callables the core
+functions take::
+
+    def job(ctx: TaskContext) -> ImportReport:
+        return import_paths(ctx.lib, paths, progress=lambda p: ctx.progress(p.done, p.total, p.path),
+                            cancelled=ctx.cancelled)
+
+    runner.start(Task("Importing files", job))
+
+:class:`TaskRunner` runs tasks one at a time (a refresh asked for during an
+import waits its turn), and tells the window when each starts, moves, ends or
+fails; the window refreshes its models when a task finishes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from digest_app.errors import DigestError
+from digest_app.store import Library
+
+log = logging.getLogger(__name__)
+
+#: Progress reports closer together than this are merged (the bar cannot show them).
+_PROGRESS_INTERVAL_S = 0.05
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a task is: *done* of *total* steps (total 0: unknown), and what it is doing."""
+
+    done: int
+    total: int
+    text: str = ""
+
+
+class TaskContext:
+    """What a running task gets: its library connection, progress and cancellation."""
+
+    def __init__(self, lib: Library, report: Callable[[Progress], None], cancel: threading.Event) -> None:
+        self.lib = lib
+        self._report = report
+        self._cancel = cancel
+        self._last = 0.0
+
+    def progress(self, done: int, total: int, text: str = "") -> None:
+        now = time.monotonic()
+        if done < total and now - self._last < _PROGRESS_INTERVAL_S:
+            return
+        self._last = now
+        self._report(Progress(done, total, text))
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class Task(QObject):
+    """One piece of background work and its outcome.
+
+    Signals arrive on the UI thread: ``progressed(Progress)``, then either
+    ``succeeded(result)`` or ``failed(message)``; ``ended()`` comes last either way.
+    """
+
+    progressed = Signal(object)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    ended = Signal()
+
+    def __init__(self, title: str, job: Callable[[TaskContext], Any], *, cancellable: bool = True) -> None:
+        super().__init__()
+        self.title = title
+        self.job = job
+        self.cancellable = cancellable
+        self.last_progress: Progress | None = None
+        self.result: Any = None
+        self.error: str | None = None
+        self._cancel = threading.Event()
+        self._thread: _TaskThread | None = None
+
+    def cancel(self) -> None:
+        """Ask the task to stop at its next check; it still ends normally."""
+        self._cancel.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    def start(self, library_path: Path) -> None:
+        self._thread = _TaskThread(self, Path(library_path))
+        self._thread.reported.connect(self._on_progress)
+        self._thread.completed.connect(self._on_completed)
+        self._thread.start()
+
+    def wait(self, timeout_ms: int = 30_000) -> bool:
+        """Block until the worker thread ends (for shutdown and tests)."""
+        return self._thread is None or self._thread.wait(timeout_ms)
+
+    def _on_progress(self, progress: Progress) -> None:
+        self.last_progress = progress
+        self.progressed.emit(progress)
+
+    def _on_completed(self, result: Any, error: str | None) -> None:
+        self.result, self.error = result, error
+        if error is None:
+            self.succeeded.emit(result)
+        else:
+            self.failed.emit(error)
+        self.ended.emit()
+
+
+class _TaskThread(QThread):
+    reported = Signal(object)
+    completed = Signal(object, object)
+
+    def __init__(self, task: Task, library_path: Path) -> None:
+        super().__init__()
+        self._task = task
+        self._path = library_path
+        self.setObjectName(f"task: {task.title}")
+
+    def run(self) -> None:
+        try:
+            with Library.open(self._path, create=False) as lib:
+                context = TaskContext(lib, self.reported.emit, self._task._cancel)
+                result = self._task.job(context)
+        except DigestError as exc:
+            self.completed.emit(None, str(exc))
+            return
+        except Exception as exc:  # a bug: say so in the status bar, keep the app alive
+            log.exception("task %r crashed", self._task.title)
+            self.completed.emit(None, f"{self._task.title} failed unexpectedly: {exc}")
+            return
+        self.completed.emit(result, None)
+
+
+class TaskRunner(QObject):
+    """Runs tasks one after another against one library."""
+
+    started = Signal(object)  # Task
+    finished = Signal(object)  # Task (after its own signals)
+    idle = Signal()
+
+    def __init__(self, library_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.library_path = Path(library_path)
+        self._queue: deque[Task] = deque()
+        self.current: Task | None = None
+
+    def start(self, task: Task) -> Task:
+        """Run *task* now, or after the running one."""
+        self._queue.append(task)
+        if self.current is None:
+            self._next()
+        return task
+
+    @property
+    def busy(self) -> bool:
+        return self.current is not None
+
+    def queued(self) -> list[Task]:
+        return list(self._queue)
+
+    def cancel_all(self) -> None:
+        self._queue.clear()
+        if self.current is not None:
+            self.current.cancel()
+
+    def wait(self, timeout_ms: int = 30_000) -> bool:
+        """Block until the running task's thread ends (at shutdown)."""
+        return self.current is None or self.current.wait(timeout_ms)
+
+    def _next(self) -> None:
+        if not self._queue:
+            self.current = None
+            self.idle.emit()
+            return
+        task = self._queue.popleft()
+        self.current = task
+        task.ended.connect(lambda: self._ended(task))
+        self.started.emit(task)
+        task.start(self.library_path)
+
+    def _ended(self, task: Task) -> None:
+        # The worker has emitted its last signal and is returning from run();
+        # wait for it so the QThread is never destroyed while still running.
+        task.wait()
+        self.finished.emit(task)
+        if self.current is task:
+            self.current = None
+        self._next()
