@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import tracemalloc
 from datetime import datetime, timezone
 
 import pytest
@@ -387,8 +388,14 @@ def test_one_large_entity_used_many_times_is_not_expanded():
     data = rss(item(title="t", guid="g", description="&big;" * 2000, content__encoded="&big;" * 2000),
                prolog=prolog)
     started = time.perf_counter()
-    feed = parse(data)
-    assert time.perf_counter() - started < 2
+    tracemalloc.start()
+    try:
+        feed = parse(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - started < 5
+    assert peak < 50 * 2**20  # expanded, the text alone would be 400 MB
     assert "AAAA" not in feed.entries[0].text
 
 
