@@ -102,14 +102,14 @@ def sniff_format(data: bytes, filename: str | None = None) -> Format | None:
         return None
     head = _head_text(data[:_SNIFF_BYTES])
     stripped = head.lstrip()
-    if stripped.startswith("{"):
-        if (
-            _JSON_FEED_VERSION.search(head)
-            or _RSS_IN_JSON.search(head)
-            or (ext in (".json", ".feed") and '"items"' in head)
-        ):
-            return "jsonfeed"
-        return None
+    if stripped.startswith("{") and (
+        _JSON_FEED_VERSION.search(head)
+        or _RSS_IN_JSON.search(head)
+        or (ext in (".json", ".feed") and '"items"' in head)
+    ):
+        return "jsonfeed"
+    if ext == ".json" or (stripped.startswith("{") and ext not in MARKDOWN_EXTENSIONS | TEXT_EXTENSIONS):
+        return None  # JSON that is not a feed
     if stripped.startswith("<"):
         return _sniff_markup(stripped, ext)
     if ext in FEED_EXTENSIONS and _FEED_ROOT_NEARBY.search(head[:4096]):
