@@ -1,0 +1,216 @@
+"""Near-duplicate text: the same story copied by several sources, found by its words.
+
+Two texts are near-duplicates when most word 3-shingles of the shorter one also occur in
+the longer one (*containment*). That holds for a wire story re-published with another
+intro line, ads or a trailing blurb, with a paragraph dropped or added, with different
+punctuation, and for a teaser against its full text. Different stories about the same
+event share far fewer shingles (measured: at most 0.22 on the eval sets, against at
+least 0.95 for the copies) and are left apart; grouping them is story clustering.
+
+    >>> a, b = fingerprint(full_text), fingerprint(teaser)
+    >>> is_near_duplicate(a, b)
+    True
+
+Finding candidates in a library of 100k articles: each article keeps a few *anchors*
+(:attr:`Fingerprint.anchors`: the smallest shingle hashes of its whole text and of its
+lead), stored as integer rows the store indexes. A new article looks up all its shingles
+(:attr:`Fingerprint.probe_keys`) among the stored anchors: an article it contains, or
+one that contains it, shares anchors with it. The candidates sharing most anchors are
+then verified with :func:`is_near_duplicate` on their text. :class:`NearDupIndex` does
+the same in memory (for one refresh or import batch, and for tests and benchmarks).
+
+Chinese and Japanese text is cut into overlapping character pairs, so it gets shingles
+like any other language.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+import numpy as np
+
+from digest_app.nlp.cjk import HAN, HIRAGANA, KATAKANA
+
+#: Words per shingle.
+SHINGLE_SIZE = 3
+#: Share of the shorter text's shingles found in the longer one that makes a near-duplicate.
+MIN_CONTAINMENT = 0.8
+#: Below this many shingles (about ten words) a text is too short to judge by overlap;
+#: it only matches a text with exactly the same shingles.
+MIN_SHINGLES = 8
+#: Anchors taken from the whole text, and from its first LEAD_SHINGLES shingles.
+WHOLE_ANCHORS = 6
+LEAD_ANCHORS = 3
+LEAD_SHINGLES = 24
+#: Candidates worth verifying for one lookup (a true copy shares most anchors, so it ranks first).
+CANDIDATE_LIMIT = 20
+
+_CJK = HAN + HIRAGANA + KATAKANA
+_LETTERS = "0-9a-z\u00df-\u024f\u0370-\u03ff\u0400-\u04ff"
+_WORD = re.compile(f"[{_LETTERS}]+")
+_WORD_OR_CJK_RUN = re.compile(f"[{_LETTERS}]+|[{_CJK}]+")
+_CJK_RUN = re.compile(f"[{_CJK}]")
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
+_FINAL = np.uint64(0x94D049BB133111EB)
+_token_hashes: dict[str, int] = {}
+_MAX_CACHED_TOKENS = 500_000
+
+
+@dataclass(frozen=True, eq=False)
+class Fingerprint:
+    """What near-duplicate detection needs of a text.
+
+    ``shingles`` are the distinct shingle hashes, sorted (signed 64-bit, as SQLite stores
+    integers); ``anchors`` the few of them an article keeps in the index.
+    """
+
+    shingles: np.ndarray
+    anchors: tuple[int, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.shingles)
+
+    @property
+    def probe_keys(self) -> list[int]:
+        """The integers to look up among stored anchors: every shingle of the text."""
+        return self.shingles.tolist()
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """How much two texts share: ``containment`` (of the shorter in the longer) and ``jaccard``."""
+
+    containment: float
+    jaccard: float
+    near_duplicate: bool
+
+
+def fingerprint(text: str) -> Fingerprint:
+    """Shingles and anchors of *text* (plain text; case, punctuation and spacing are ignored)."""
+    ordered = _shingle_hashes(_tokens(text))
+    shingles = np.unique(ordered)
+    # np.unique sorts, so the first few are the smallest: a sample that two copies share.
+    anchors = set(shingles[:WHOLE_ANCHORS].tolist())
+    anchors |= set(np.unique(ordered[:LEAD_SHINGLES])[:LEAD_ANCHORS].tolist())
+    return Fingerprint(shingles=shingles, anchors=tuple(sorted(anchors)))
+
+
+def similarity(a: str | Fingerprint, b: str | Fingerprint) -> Similarity:
+    """How much of their wording two texts (or fingerprints) share."""
+    a, b = _as_fingerprint(a), _as_fingerprint(b)
+    if not a.size or not b.size:
+        return Similarity(0.0, 0.0, False)
+    shared = len(np.intersect1d(a.shingles, b.shingles, assume_unique=True))
+    smaller = min(a.size, b.size)
+    containment = shared / smaller
+    jaccard = shared / (a.size + b.size - shared)
+    if smaller < MIN_SHINGLES:
+        near = a.size == b.size == shared
+    else:
+        near = containment >= MIN_CONTAINMENT
+    return Similarity(round(containment, 4), round(jaccard, 4), near)
+
+
+def is_near_duplicate(a: str | Fingerprint, b: str | Fingerprint) -> bool:
+    """True when one text is, give or take chrome and edits, a copy of the other (or of its start)."""
+    return similarity(a, b).near_duplicate
+
+
+class NearDupIndex:
+    """Anchors of many texts in memory, to find the ones a new text may duplicate.
+
+        >>> index = NearDupIndex()
+        >>> index.add(1, fingerprint(text_one))
+        >>> index.candidates(fingerprint(copy_of_text_one))
+        [1]
+
+    Only anchors are kept (a few integers per text), so 100k texts take a few tens of
+    megabytes; verify candidates with :func:`is_near_duplicate` on their text. The
+    store does the same with an indexed table (see the module docstring).
+    """
+
+    def __init__(self) -> None:
+        self._postings: dict[int, list[Hashable]] = {}
+        self._anchors: dict[Hashable, tuple[int, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._anchors)
+
+    def add(self, key: Hashable, fp: Fingerprint) -> None:
+        """Index *fp* under *key* (replacing what *key* had)."""
+        self.remove(key)
+        self._anchors[key] = fp.anchors
+        for anchor in fp.anchors:
+            self._postings.setdefault(anchor, []).append(key)
+
+    def remove(self, key: Hashable) -> None:
+        for anchor in self._anchors.pop(key, ()):
+            keys = self._postings[anchor]
+            keys.remove(key)
+            if not keys:
+                del self._postings[anchor]
+
+    def candidates(self, fp: Fingerprint, limit: int = CANDIDATE_LIMIT) -> list[Hashable]:
+        """Keys of indexed texts sharing anchors with *fp*, most shared first."""
+        shared: Counter[Hashable] = Counter()
+        postings = self._postings
+        for key in fp.probe_keys:
+            found = postings.get(key)
+            if found:
+                shared.update(found)
+        return [key for key, _ in shared.most_common(limit)]
+
+
+def _as_fingerprint(value: str | Fingerprint) -> Fingerprint:
+    return value if isinstance(value, Fingerprint) else fingerprint(value)
+
+
+def _tokens(text: str) -> list[str]:
+    """Lower-case words; runs of Chinese or Japanese characters as overlapping pairs."""
+    if not _CJK_RUN.search(text):
+        return _WORD.findall(text.lower())  # one character class: twice as fast
+    tokens: list[str] = []
+    for token in _WORD_OR_CJK_RUN.findall(text.lower()):
+        if len(token) > 1 and _CJK_RUN.match(token):
+            tokens.extend(token[i : i + 2] for i in range(len(token) - 1))
+        else:
+            tokens.append(token)
+    return tokens
+
+
+def _token_hashes_of(tokens: list[str]) -> np.ndarray:
+    """A 64-bit hash per token, the same in every process (the built-in hash is salted)."""
+    hashes = list(map(_token_hashes.get, tokens))
+    if None in hashes:
+        if len(_token_hashes) > _MAX_CACHED_TOKENS:
+            _token_hashes.clear()
+        for position, value in enumerate(hashes):
+            if value is None:
+                token = tokens[position]
+                digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
+                hashes[position] = _token_hashes[token] = int.from_bytes(digest, "little")
+    return np.array(hashes, dtype=np.uint64)
+
+
+def _shingle_hashes(tokens: list[str]) -> np.ndarray:
+    """One signed 64-bit hash per shingle, in text order."""
+    hashes = _token_hashes_of(tokens)
+    if len(hashes) < SHINGLE_SIZE:
+        hashes = np.array([np.bitwise_xor.reduce(hashes * _MIX[0])], dtype=np.uint64) if len(hashes) else hashes
+    else:
+        span = len(hashes) - SHINGLE_SIZE + 1
+        mixed = np.zeros(span, dtype=np.uint64)
+        for offset in range(SHINGLE_SIZE):
+            mixed ^= hashes[offset : offset + span] * _MIX[offset]
+        hashes = mixed
+    # A final avalanche, so that "the smallest hashes" are a fair sample of the text.
+    hashes = hashes ^ (hashes >> np.uint64(31))
+    hashes = hashes * _FINAL
+    hashes = hashes ^ (hashes >> np.uint64(29))
+    return hashes.view(np.int64)
+
