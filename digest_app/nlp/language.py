@@ -26,8 +26,8 @@ SAMPLE_CHARS = 5_000
 MIN_FUNCTION_WORDS = 2
 #: The winning language needs this many times the runner-up's function words.
 MIN_MARGIN = 1.25
-#: Function words are counted in this many leading words.
-SAMPLE_WORDS = 400
+#: Function words are counted in this many leading characters.
+FUNCTION_WORD_SAMPLE_CHARS = 1_000
 #: Roughly how many Han characters make one word, to weigh CJK against Latin text.
 CHARS_PER_CJK_WORD = 1.7
 
@@ -45,9 +45,9 @@ def detect_language(text: str) -> str | None:
     Mixed English and Chinese text gets the language with more words.
     """
     sample = text[:SAMPLE_CHARS]
-    latin_words = _LATIN_WORD.findall(sample)
     if sample.isascii():
-        return _latin_language(latin_words)
+        return _latin_language(_LATIN_WORD.findall(sample, 0, FUNCTION_WORD_SAMPLE_CHARS))
+    latin_words = _LATIN_WORD.findall(sample)
     han = len(_HAN.findall(sample))
     kana = len(_KANA.findall(sample))
     hangul_words = len(_HANGUL.findall(sample))
@@ -58,13 +58,13 @@ def detect_language(text: str) -> str | None:
         if kana >= 3 and kana >= 0.1 * (han + kana):
             return "ja"
         return "zh" if han >= 2 else None
-    return _latin_language(latin_words)
+    return _latin_language(_LATIN_WORD.findall(sample, 0, FUNCTION_WORD_SAMPLE_CHARS))
 
 
 def _latin_language(words: list[str]) -> str | None:
     languages_of = _function_word_languages()
     hits = dict.fromkeys(STOPWORD_LANGUAGES, 0)
-    for word in words[:SAMPLE_WORDS]:
+    for word in words:
         for language in languages_of.get(word.lower().replace("’", "'"), ()):
             hits[language] += 1
     ranked = sorted(((count, language) for language, count in hits.items()), reverse=True)

@@ -76,6 +76,7 @@ _BULLET = re.compile(
 _MARKDOWN_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+(?=\S)")
 _HAS_WORD = re.compile(r"[^\W_]")
 _PUNKT_CANDIDATE = re.compile(r"[.!?]")
+_REALIGNABLE = re.compile("[\"')\\]}\u2018\u2019\u201c\u201d\xab\xbb]")
 _CJK_HINT = re.compile(f"[{UNSPACED}{FULL_WIDTH_TERMINATORS}]")
 _CJK_END = re.compile(rf"(?:[{FULL_WIDTH_TERMINATORS}]+|(?<=[{UNSPACED}])[!?]+)[{CLOSERS}]*")
 _CJK_CHAR = re.compile(f"[{UNSPACED}]")
@@ -199,7 +200,9 @@ class SentenceSplitter:
     def _prose_pieces(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         segment = text[start:end]
         if _PUNKT_CANDIDATE.search(segment):
-            spans = list(self._punkt.span_tokenize(segment))
+            # Realignment only moves closing quotes and brackets; skip it when there are none.
+            realign = _REALIGNABLE.search(segment) is not None
+            spans = list(self._punkt.span_tokenize(segment, realign_boundaries=realign))
         else:
             spans = [(0, len(segment))]
         if _CJK_HINT.search(segment):

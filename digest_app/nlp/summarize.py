@@ -205,29 +205,25 @@ def _windowed_centrality(term_lists: list[list[str]]) -> np.ndarray:
 
 
 def _textrank(term_lists: list[list[str]]) -> np.ndarray:
+    """PageRank over the sentences of one window, edges weighted by symmetrised BM25."""
     count = len(term_lists)
-    if count == 1:
-        return np.ones(1)
-    # Only terms shared by two sentences link them; the others would be zero columns.
-    document_frequency = Counter(term for terms_ in term_lists for term in set(terms_))
-    shared = {term: i for i, term in enumerate(t for t, df in document_frequency.items() if df > 1)}
-    if not shared:
+    vocabulary: dict[str, int] = {}
+    ids = [vocabulary.setdefault(term, len(vocabulary)) for terms_ in term_lists for term in terms_]
+    if count == 1 or not ids:
         return np.ones(count)
-    rows, columns = [], []
-    for row, terms_ in enumerate(term_lists):
-        for term in terms_:
-            column = shared.get(term)
-            if column is not None:
-                rows.append(row)
-                columns.append(column)
-    frequency = np.bincount(
-        np.asarray(rows) * len(shared) + np.asarray(columns), minlength=count * len(shared)
-    ).reshape(count, len(shared)).astype(np.float64)
-    df = np.array([document_frequency[term] for term in shared], dtype=np.float64)
+    lengths = np.fromiter(map(len, term_lists), dtype=np.intp, count=count)
+    width = len(vocabulary)
+    cells = np.repeat(np.arange(count), lengths) * width + np.asarray(ids)
+    frequency = np.bincount(cells, minlength=count * width).reshape(count, width)
+    # Only terms shared by two sentences link them; drop the others' columns.
+    document_frequency = np.count_nonzero(frequency, axis=0)
+    shared = document_frequency > 1
+    if not shared.any():
+        return np.ones(count)
+    frequency = frequency[:, shared].astype(np.float64)
+    df = document_frequency[shared]
     idf = np.log((count - df + 0.5) / (df + 0.5) + 1.0)
-    lengths = np.array([len(terms_) for terms_ in term_lists], dtype=np.float64)
-    average = lengths.mean() or 1.0
-    saturation = BM25_K1 * (1.0 - BM25_B + BM25_B * lengths / average)
+    saturation = BM25_K1 * (1.0 - BM25_B + BM25_B * lengths / lengths.mean())
     bm25 = frequency * (BM25_K1 + 1.0) / (frequency + saturation[:, None])
     similarity = ((frequency > 0) * idf) @ bm25.T
     similarity += similarity.T

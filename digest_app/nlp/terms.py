@@ -13,7 +13,7 @@ repeats its words.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from digest_app.nlp.cjk import BIGRAM_RUN, UNSPACED
@@ -61,21 +61,25 @@ def terms(text: str, language: str | None = None) -> list[str]:
     *language* picks the stopword list and stemmer (English when None or when
     we have no stemmer for it); CJK runs always become character bigrams.
     """
-    term_of = _word_term_function(language)
+    vocabulary = _vocabulary(language)
+    known = vocabulary.known  # hot loop: look the cache up inline
     found: list[str] = []
     for cjk, number, word in _TOKEN.findall(text):
         if cjk:
             found.extend(cjk_bigrams(cjk))
-        else:
-            term = term_of(word or number)
-            if term:
-                found.append(term)
+            continue
+        word = word or number
+        term = known.get(word)
+        if term is None:
+            term = vocabulary.term_of(word)
+        if term:
+            found.append(term)
     return found
 
 
 def tokens(text: str, language: str | None = None) -> Iterator[Token]:
     """Every word and CJK run of *text* with its position and terms (for phrase finding)."""
-    term_of = _word_term_function(language)
+    term_of = _vocabulary(language).term_of
     for match in _TOKEN.finditer(text):
         surface = match.group()
         if match.lastgroup == "cjk":
@@ -93,29 +97,21 @@ def cjk_bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1) if run[i] not in stop and run[i + 1] not in stop]
 
 
-_term_functions: dict[str, Callable[[str], str]] = {}
+class _Vocabulary:
+    """Word -> term for one language ("" for a stopword), memoized in ``known``."""
 
+    def __init__(self, language: str) -> None:
+        import Stemmer
 
-def _word_term_function(language: str | None) -> Callable[[str], str]:
-    key = language if language in SNOWBALL_LANGUAGES else "en"
-    function = _term_functions.get(key)
-    if function is None:
-        function = _term_functions[key] = _make_word_term_function(key)
-    return function
+        self._stem = Stemmer.Stemmer(SNOWBALL_LANGUAGES[language], 0).stemWord
+        self._stop = stopwords(language)
+        self.known: dict[str, str] = {}
 
-
-def _make_word_term_function(language: str) -> Callable[[str], str]:
-    """word -> its term, "" for a stopword; memoized."""
-    import Stemmer
-
-    stem = Stemmer.Stemmer(SNOWBALL_LANGUAGES[language], 0).stemWord
-    stop = stopwords(language)
-    cache: dict[str, str] = {}
-
-    def term_of(word: str) -> str:
-        term = cache.get(word)
+    def term_of(self, word: str) -> str:
+        term = self.known.get(word)
         if term is not None:
             return term
+        stop = self._stop
         lowered = word.lower().replace("’", "'")
         if lowered.endswith("'s") and lowered not in stop:
             lowered = lowered[:-2]
@@ -124,12 +120,21 @@ def _make_word_term_function(language: str) -> Callable[[str], str]:
         elif not lowered.replace("'", "").isalpha():
             term = lowered  # numbers and codes ("108mp", "5.5") are not stemmed
         else:
-            term = stem(lowered)
+            term = self._stem(lowered)
             if term in stop:
                 term = ""
-        if len(cache) >= STEM_CACHE_LIMIT:
-            cache.clear()
-        cache[word] = term
+        if len(self.known) >= STEM_CACHE_LIMIT:
+            self.known.clear()
+        self.known[word] = term
         return term
 
-    return term_of
+
+_vocabularies: dict[str, _Vocabulary] = {}
+
+
+def _vocabulary(language: str | None) -> _Vocabulary:
+    key = language if language in SNOWBALL_LANGUAGES else "en"
+    vocabulary = _vocabularies.get(key)
+    if vocabulary is None:
+        vocabulary = _vocabularies[key] = _Vocabulary(key)
+    return vocabulary
