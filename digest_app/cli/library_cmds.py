@@ -9,7 +9,6 @@ import textwrap
 from dataclasses import asdict
 
 from digest_app.cli.context import Context
-from digest_app.collect.importer import import_paths
 from digest_app.records import Article, ArticleHeader, Source
 from digest_app.store import ArticleFilter
 
@@ -73,6 +72,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    from digest_app.collect.importer import import_paths
+
     lib = ctx.library()
     report = import_paths(lib, args.paths, summarize=not args.no_summarize)
     if args.json:
