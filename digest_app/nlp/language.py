@@ -22,9 +22,9 @@ from digest_app.nlp.wordlists import STOPWORD_LANGUAGES, stopwords
 
 #: Enough text to decide; the rest of a long article adds time, not certainty.
 SAMPLE_CHARS = 5_000
-#: Fewer function words than this and we do not guess a Latin-script language.
+#: Less function-word evidence than this and we do not guess a Latin-script language.
 MIN_FUNCTION_WORDS = 2
-#: The winning language needs this many times the runner-up's function words.
+#: The winning language needs this many times the runner-up's evidence.
 MIN_MARGIN = 1.25
 #: Function words are counted in this many leading characters.
 FUNCTION_WORD_SAMPLE_CHARS = 1_000
@@ -62,11 +62,13 @@ def detect_language(text: str) -> str | None:
 
 
 def _latin_language(words: list[str]) -> str | None:
+    # A word several languages share is weak evidence: it counts 1/(how many).
     languages_of = _function_word_languages()
-    hits = dict.fromkeys(STOPWORD_LANGUAGES, 0)
+    hits = dict.fromkeys(STOPWORD_LANGUAGES, 0.0)
     for word in words:
-        for language in languages_of.get(word.lower().replace("’", "'"), ()):
-            hits[language] += 1
+        languages = languages_of.get(word.lower().replace("’", "'"), ())
+        for language in languages:
+            hits[language] += 1.0 / len(languages)
     ranked = sorted(((count, language) for language, count in hits.items()), reverse=True)
     (best, language), (runner_up, _) = ranked[0], ranked[1]
     if best < MIN_FUNCTION_WORDS or best < MIN_MARGIN * runner_up:

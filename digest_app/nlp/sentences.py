@@ -70,8 +70,9 @@ class Sentence:
 
 
 _ENDS_SENTENCE = re.compile(rf"[.!?…:;{FULL_WIDTH_TERMINATORS}][{CLOSERS}“‘]*$")
+# List markers: bullets, "1." "1)" "(a)" "a)" "(iv)", and "[1]" of reference lists.
 _BULLET = re.compile(
-    r"[ \t]*(?:[-*+•·●○◦▪▫■□‣⁃–—]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))[ \t]+(?=\S)"
+    r"[ \t]*(?:[-*+•·●○◦▪▫■□‣⁃–—]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|\[\d{1,3}\])[ \t]+(?=\S)"
 )
 _MARKDOWN_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+(?=\S)")
 _HAS_WORD = re.compile(r"[^\W_]")
@@ -114,7 +115,7 @@ class SentenceSplitter:
 
     def __init__(self, params: PunktParameters | None = None) -> None:
         self._params = params if params is not None else shipped_parameters()
-        self._punkt = _fast_punkt_class()(self._params)
+        self._punkt = punkt_tokenizer(self._params)
 
     @classmethod
     def trained(cls, texts: Iterable[str]) -> SentenceSplitter:
@@ -220,6 +221,11 @@ class SentenceSplitter:
             else:
                 pieces.append((piece_start, piece_end))
         return [(start + s, start + e) for s, e in pieces]
+
+
+def punkt_tokenizer(params: PunktParameters) -> PunktSentenceTokenizer:
+    """NLTK's Punkt sentence tokenizer for *params*, with the fast path below."""
+    return _fast_punkt_class()(params)
 
 
 def _fast_punkt_class() -> type[PunktSentenceTokenizer]:

@@ -9,8 +9,9 @@ How sentences are ranked (``METHOD`` names this recipe; change it whenever the
 recipe changes, so stored summaries get recomputed):
 
 1. Candidates are the article's prose sentences and list items of four or more
-   words; headings, table rows, page furniture ("Advertisement", "Photo: ...")
-   and exact repeats are left out.
+   words; headings, table rows, unfinished list items, page furniture
+   ("Advertisement", "Photo: ..."), anything with a URL and exact repeats are
+   left out.
 2. Centrality: TextRank, i.e. PageRank over the graph of sentences weighted by
    BM25 similarity (symmetrised), stemmed words and CJK character bigrams as
    terms. The graph is built over windows of at most ``WINDOW`` sentences, so
@@ -20,7 +21,8 @@ recipe changes, so stored summaries get recomputed):
    squared TF-IDF cosine between its first sentence and the title (an
    inverted-pyramid lead restates the headline); with no title we assume a news
    lead and apply the prior in full.
-4. Photo captions ("Pictured: ...", "(left)") are demoted.
+4. Photo captions ("Pictured: ...", "(left)"), units without final
+   punctuation, lead-ins ending in a colon, and questions are demoted.
 5. Selection takes sentences best first, skipping any whose TF-IDF cosine with
    one already chosen exceeds ``REDUNDANCY``, so near-identical sentences are
    never both chosen; then restores article order.
@@ -62,8 +64,12 @@ LEAD_DECAY = 6.0
 LEAD_FLOOR = 0.2
 #: Score factor for photo captions.
 CAPTION_FACTOR = 0.2
+#: Score factor for a unit without final punctuation (a title or label that passed as prose).
+UNTERMINATED_FACTOR = 0.3
+#: Score factor for a question (news asks rhetorically; a summary states).
+QUESTION_FACTOR = 0.5
 #: Two sentences whose TF-IDF cosine exceeds this say the same thing.
-REDUNDANCY = 0.4
+REDUNDANCY = 0.3
 
 _CAPTION_LABEL = re.compile(r"[A-Z][\w'’.-]*(?: [\w'’.-]+){0,3}: ")
 _CAPTION_MARK = re.compile(
@@ -71,6 +77,9 @@ _CAPTION_MARK = re.compile(
     r"|\bpictured\b",
     re.IGNORECASE,
 )
+_LEAD_IN = re.compile(r"[:;]\W*$")
+_QUESTION = re.compile(r"\?\W*$")
+_URL = re.compile(r"https?://|www\.")
 _SPEECH_VERBS = frozenset(
     "said says told added warned explained insisted wrote asked stated announced declared".split()
 )
@@ -157,6 +166,10 @@ def _ranking(
     for index, sentence in enumerate(candidates):
         if _is_caption(sentence.text):
             scores[index] *= CAPTION_FACTOR
+        if not sentence.terminated or _LEAD_IN.search(sentence.text):
+            scores[index] *= UNTERMINATED_FACTOR
+        elif _QUESTION.search(sentence.text):
+            scores[index] *= QUESTION_FACTOR
     order = [int(i) for i in np.argsort(-scores, kind="stable")]
     ranked = [RankedSentence(candidates[i], float(scores[i])) for i in order]
     return ranked, _Vectors(weights, order)
@@ -172,7 +185,7 @@ def _candidates(units: Sequence[Sentence]) -> list[Sentence]:
             continue
         if unit.kind == "item" and not unit.terminated:
             continue
-        if unit.text in seen or unit.text[:40].lower().startswith(boilerplate):
+        if unit.text in seen or unit.text[:40].lower().startswith(boilerplate) or _URL.search(unit.text):
             continue
         seen.add(unit.text)
         candidates.append(unit)
@@ -327,10 +340,15 @@ def _select(ranked: list[RankedSentence], vectors: _Vectors, count: int) -> list
 
 
 def _select_by_words(ranked: list[RankedSentence], vectors: _Vectors, budget: int) -> list[int]:
-    """Best sentences first, each taken if it fits the remaining word budget and repeats none."""
+    """Best sentences first, each taken if it fits the remaining word budget and repeats none.
+
+    Only the better half of the ranking may fill the budget: a short caption
+    that happens to fit is no summary.
+    """
     picked: list[int] = []
     used = 0
-    for index, item in enumerate(ranked):
+    eligible = ranked[: max(3, (len(ranked) + 1) // 2)]
+    for index, item in enumerate(eligible):
         length = count_words(item.sentence.text)
         if used + length <= budget and not _repeats(vectors, index, picked):
             picked.append(index)
