@@ -331,13 +331,13 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
-        sizes = self.prefs.splitter_sizes("main")
-        if len(sizes) == 3 and all(s > 0 for s in sizes):
-            self.splitter.setSizes(sizes)
+        splitter = self.prefs.splitter_state("main")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
 
     def save_window_state(self) -> None:
         self.prefs.save_window_state(QByteArray(self.saveGeometry()), QByteArray(self.saveState()))
-        self.prefs.set_splitter_sizes("main", self.splitter.sizes())
+        self.prefs.set_splitter_state("main", QByteArray(self.splitter.saveState()))
         self.prefs.set_last_selection(self.lib.path, self._sidebar_key, self.article_list.current_article_id())
         self.prefs.list_sort = self.sort_combo.currentData()
         self.prefs.sync()
@@ -514,9 +514,16 @@ class MainWindow(QMainWindow):
     def ask_rename_saved_search(self, name: str) -> None:
         new, ok = QInputDialog.getText(self, "Rename Saved Search", "New name:", text=name)
         if ok and new.strip() and new.strip() != name:
-            if self._try(lambda: self.lib.saved_searches.rename(name, new)):
-                self._sidebar_key = f"search:{new.strip()}" if self._sidebar_key == f"search:{name}" else self._sidebar_key
-                self.refresh_counts()
+            self.rename_saved_search(name, new)
+
+    def rename_saved_search(self, name: str, new: str) -> None:
+        renamed: list[str] = []
+        if self._try(lambda: renamed.append(self.lib.saved_searches.rename(name, new).name)):
+            if self._sidebar_key == f"search:{name}":
+                self._sidebar_key = f"search:{renamed[0]}"
+                self.sidebar.rename_key(f"search:{name}", self._sidebar_key)
+                self.list_title.setText(renamed[0])
+            self.refresh_counts()
 
     def ask_delete_saved_search(self, name: str) -> None:
         if self._confirm(f"Delete the saved search “{name}”?", "The articles stay; only the search goes."):
@@ -653,9 +660,9 @@ class MainWindow(QMainWindow):
             self.rename_tag(name, new)
 
     def rename_tag(self, name: str, new: str) -> None:
-        if self._try(lambda: self.lib.tags.rename(name, new)):
-            if self._sidebar_key == f"tag:{name}":
-                self._sidebar_key = f"tag:{' '.join(new.split())}"
+        renamed: list[str] = []
+        if self._try(lambda: renamed.append(self.lib.tags.rename(name, new).name)):
+            self._follow_renamed(f"tag:{name}", f"tag:{renamed[0]}")
             self._tags_changed()
 
     def ask_merge_tag(self, name: str) -> None:
@@ -668,8 +675,18 @@ class MainWindow(QMainWindow):
             self.merge_tags([name], into)
 
     def merge_tags(self, names: list[str], into: str) -> None:
-        if self._try(lambda: self.lib.tags.merge(names, into)):
+        merged: list[str] = []
+        if self._try(lambda: merged.append(self.lib.tags.merge(names, into).name)):
+            for name in names:
+                self._follow_renamed(f"tag:{name}", f"tag:{merged[0]}")
             self._tags_changed()
+
+    def _follow_renamed(self, old_key: str, new_key: str) -> None:
+        """What the sidebar had selected now has another key: keep showing it."""
+        if self._sidebar_key == old_key and old_key != new_key:
+            self._sidebar_key = new_key
+            self.sidebar.rename_key(old_key, new_key)
+            self.show_listing(self.listing_for(new_key))
 
     def ask_tag_color(self, name: str) -> None:
         current = next((t.color for t in (self.snapshot.tags if self.snapshot else ()) if t.name == name), None)
@@ -775,9 +792,11 @@ class MainWindow(QMainWindow):
 
     def import_files(self, paths: list[Path]) -> Task:
         """Import files and folders in the background."""
-        from digest_app.collect.importer import import_paths
 
         def job(ctx: TaskContext) -> ImportReport:
+            # Imported here, in the worker: the parsers take a while to load.
+            from digest_app.collect.importer import import_paths
+
             return import_paths(
                 ctx.lib,
                 paths,
@@ -789,9 +808,10 @@ class MainWindow(QMainWindow):
 
     def load_sample(self) -> Task:
         """Load the sample library in the background."""
-        from digest_app.sample import load_sample_library
 
         def job(ctx: TaskContext) -> ImportReport:
+            from digest_app.sample import load_sample_library
+
             return load_sample_library(ctx.lib, progress=ctx.progress, cancelled=ctx.cancelled)
 
         return self.run_task(Task("Loading the sample library", job))

@@ -104,17 +104,12 @@ class Preferences:
         self._s.setValue("window/geometry", geometry)
         self._s.setValue("window/state", state)
 
-    def splitter_sizes(self, name: str) -> list[int]:
-        value = self._s.value(f"window/splitter_{name}", [])
-        if isinstance(value, str):
-            value = [value]
-        try:
-            return [int(v) for v in value or []]
-        except (TypeError, ValueError):
-            return []
+    def splitter_state(self, name: str) -> QByteArray | None:
+        """What ``QSplitter.saveState()`` gave for splitter *name*."""
+        return self._bytes(f"window/splitter_{name}")
 
-    def set_splitter_sizes(self, name: str, sizes: list[int]) -> None:
-        self._s.setValue(f"window/splitter_{name}", [int(s) for s in sizes])
+    def set_splitter_state(self, name: str, state: QByteArray) -> None:
+        self._s.setValue(f"window/splitter_{name}", state)
 
     def last_selection(self, library: Path) -> tuple[str, int | None]:
         """``(sidebar key, article ID)`` selected when *library* was last closed."""

@@ -156,7 +156,9 @@ class ArticleReader(QTextBrowser):
                 image = QImage(str(path))
                 if not image.isNull():
                     return image
-        self.blocked_resources.append(url.toString())
+        shown = url.toString()
+        if shown not in self.blocked_resources:
+            self.blocked_resources.append(shown)
         return None
 
     # -- links ------------------------------------------------------------------------

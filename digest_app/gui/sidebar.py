@@ -199,6 +199,12 @@ class Sidebar(QTreeView):
         self.selectionModel().clear()
         self._updating = False
 
+    def rename_key(self, old: str, new: str) -> None:
+        """An item now lists something under another key (a tag renamed): keep it selected."""
+        item = self.item_for(old)
+        if item is not None:
+            item.setData(new, KeyRole)
+
     def item_for(self, key: str) -> QStandardItem | None:
         index = self._index_of(key)
         return self.items.itemFromIndex(index) if index is not None else None

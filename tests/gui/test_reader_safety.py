@@ -1,0 +1,88 @@
+"""The reader never fetches anything, and opens only web links, in the system browser."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+
+from digest_app.gui.article_model import HeaderRole
+from digest_app.records import ParsedArticle
+
+
+class _Browser(QObject):
+    """Stands in for the system browser: Qt hands it the URLs the app opens."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toString())
+
+
+@pytest.fixture
+def browser():
+    receiver = _Browser()
+    schemes = ("http", "https", "file", "ftp", "javascript", "mailto", "data")
+    for scheme in schemes:
+        QDesktopServices.setUrlHandler(scheme, receiver, "open")
+    yield receiver
+    for scheme in schemes:
+        QDesktopServices.unsetUrlHandler(scheme)
+
+
+def _show_stored(window, qtbot, parsed: ParsedArticle) -> None:
+    lib = window.lib
+    source, _ = lib.sources.add("feed", "https://example.com/feed.xml", title="Hostile feed")
+    article_id = lib.articles.store(source.id, parsed).article_id
+    window.article_model.reload()
+    qtbot.waitUntil(lambda: window.article_model.row_of(article_id) is not None)
+    window.article_list.setCurrentIndex(window.article_model.index(window.article_model.row_of(article_id)))
+    qtbot.waitUntil(lambda: window.reader_pane.showing_article and window.reader_pane.reader.article.id == article_id)
+
+
+def test_remote_images_and_stylesheets_are_never_requested(window, qtbot, loopback_server):
+    image = loopback_server.serve("/pixel.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+    style = loopback_server.serve("/style.css", "body { color: red }", content_type="text/css")
+    backdrop = loopback_server.serve("/backdrop.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+    html = (
+        f'<style>@import url("{style}");</style><link rel="stylesheet" href="{style}" />'
+        f'<p>Tracking pixel: <img src="{image}" width="1" height="1"></p>'
+        f'<table background="{backdrop}"><tr><td>cell</td></tr></table>'
+    )
+    _show_stored(window, qtbot, ParsedArticle(title="Unsanitized copy", text="Tracking pixel: cell", content_html=html))
+    window.reader_pane.reader.viewport().grab()  # paint it, as the user would see it
+    qtbot.wait(300)
+    assert loopback_server.hits == []
+    blocked = window.reader_pane.reader.blocked_resources
+    assert {image, backdrop, style} <= set(blocked)
+
+
+def test_only_web_links_open_and_only_in_the_browser(window, qtbot, browser):
+    refused: list[str] = []
+    reader = window.reader_pane.reader
+    reader.linkRefused.connect(refused.append)
+    for url in (
+        "https://example.com/story",
+        "http://example.com/other",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "ftp://example.com/file",
+        "mailto:someone@example.com",
+    ):
+        reader.anchorClicked.emit(QUrl(url))
+    assert browser.opened == ["https://example.com/story", "http://example.com/other"]
+    assert len(refused) == 4
+    assert "file:///etc/passwd" in refused
+    assert "javascript:alert(1)" in window.statusBar().currentMessage() or refused[-1] in window.statusBar().currentMessage()
+
+
+def test_open_in_browser_opens_the_articles_page(window, qtbot, browser):
+    index = window.article_model.index(0)
+    window.article_list.setCurrentIndex(index)
+    header = window.article_model.data(index, HeaderRole)
+    qtbot.waitUntil(lambda: window.reader_pane.showing_article)
+    window.open_action.trigger()
+    assert browser.opened == [header.url]
