@@ -37,6 +37,11 @@ UNSPACED = (
 )
 _UNSPACED_RUN = re.compile(f"[{UNSPACED}]+")
 _HAS_UNSPACED = re.compile(f"[{UNSPACED}]")
+# Every UNSPACED character starts with one of these bytes in UTF-8. Deleting all
+# other bytes is a C-speed test that most (non-Chinese) texts have none, six
+# times faster than the regex on an English article.
+_LEAD_BYTES = bytes(range(0xE3, 0xEA)) + b"\xef\xf0"
+_OTHER_BYTES = bytes(b for b in range(256) if b not in _LEAD_BYTES)
 # A word as unicode61 sees it: letters and digits (underscore is a separator there).
 _WORD = re.compile(r"[^\W_]+")
 
@@ -69,7 +74,9 @@ def index_terms(text: str | None) -> str:
 
     Registered on every connection as the SQL function ``search_cjk_terms``.
     """
-    if not text or _HAS_UNSPACED.search(text) is None:
+    if not text or not text.encode("utf-8", "replace").translate(None, _OTHER_BYTES):
+        return ""
+    if _HAS_UNSPACED.search(text) is None:
         return ""
     terms: list[str] = []
     for word in _WORD.finditer(text):
