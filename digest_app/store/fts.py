@@ -26,6 +26,11 @@ holds only the inverted lists, and text for snippets is read back from
 are copied into ``search_meta``, because an external-content index must be told
 exactly which text it indexed when a row is taken out, and by the time a
 trigger on ``article_tags`` or ``sources`` runs, the old names are gone.
+``search_meta`` also copies the date, source, language and flags the search
+filters test, with indexes for listing by date, source, unread and starred:
+its rows are narrow, where reading ``is_read`` from ``articles`` means
+following the overflow pages of the text stored before it (ten times slower
+over thousands of matches).
 
 Triggers on ``articles``, ``article_tags``, ``tags`` (rename) and ``sources``
 (rename) update the index in the same transaction as the change, so it never
@@ -39,23 +44,36 @@ never change; a new index layout needs a new migration.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 
 from digest_app.store.cjk_terms import index_terms
 
-#: Index columns, in order (column numbers matter to ``snippet()`` and ``bm25()``).
+#: Index columns, in order (column numbers matter to ``highlight()`` and ``bm25()``).
 COLUMNS = ("body", "title", "summary", "tags", "source", "cjk_head", "cjk_body")
+
+_META = "article_id, sort_date, source_id, language, is_read, is_starred, tags, source"
 
 SCHEMA_V2 = """
 CREATE TABLE search_meta (
     article_id INTEGER PRIMARY KEY,
+    sort_date TEXT,
+    source_id INTEGER,
+    language TEXT,
+    is_read INTEGER NOT NULL DEFAULT 0,
+    is_starred INTEGER NOT NULL DEFAULT 0,
     tags TEXT NOT NULL DEFAULT '',
     source TEXT NOT NULL DEFAULT ''
 );
+CREATE INDEX search_meta_date ON search_meta (sort_date);
+CREATE INDEX search_meta_source ON search_meta (source_id, sort_date);
+CREATE INDEX search_meta_unread ON search_meta (sort_date) WHERE is_read = 0;
+CREATE INDEX search_meta_starred ON search_meta (sort_date) WHERE is_starred = 1;
 
-CREATE VIEW search_labels AS
-SELECT a.id AS article_id,
+CREATE VIEW search_facts AS
+SELECT a.id AS article_id, a.sort_date AS sort_date, a.source_id AS source_id,
+       a.language AS language, a.is_read AS is_read, a.is_starred AS is_starred,
        COALESCE((SELECT group_concat(name, ', ') FROM (
                     SELECT t.name AS name FROM article_tags at JOIN tags t ON t.id = at.tag_id
                     WHERE at.article_id = a.id ORDER BY t.name COLLATE NOCASE, t.id)), '') AS tags,
@@ -81,8 +99,9 @@ CREATE VIRTUAL TABLE search_index USING fts5(
 );
 
 CREATE TRIGGER search_article_added AFTER INSERT ON articles BEGIN
-    INSERT INTO search_meta (article_id, tags, source)
-        SELECT article_id, tags, source FROM search_labels WHERE article_id = new.id;
+    INSERT INTO search_meta (article_id, sort_date, source_id, language, is_read, is_starred, tags, source)
+        SELECT article_id, sort_date, source_id, language, is_read, is_starred, tags, source
+        FROM search_facts WHERE article_id = new.id;
     INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
         SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id = new.id;
@@ -105,19 +124,27 @@ BEGIN
                search_cjk_terms(old.title || ' ' || m.tags || ' ' || m.source),
                search_cjk_terms(search_summary_text(old.summary) || ' ' || old.text)
         FROM search_meta m WHERE m.article_id = old.id;
-    UPDATE search_meta SET article_id = new.id,
-           source = (SELECT source FROM search_labels WHERE article_id = new.id)
+    UPDATE search_meta SET (article_id, sort_date, source_id, language, is_read, is_starred, source) =
+           (SELECT article_id, sort_date, source_id, language, is_read, is_starred, source
+            FROM search_facts WHERE article_id = new.id)
         WHERE article_id = old.id;
     INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
         SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id = new.id;
 END;
 
+CREATE TRIGGER search_article_facts
+AFTER UPDATE OF published, fetched, source_id, language, is_read, is_starred ON articles BEGIN
+    UPDATE search_meta SET sort_date = new.sort_date, source_id = new.source_id,
+           language = new.language, is_read = new.is_read, is_starred = new.is_starred
+        WHERE article_id = new.id;
+END;
+
 CREATE TRIGGER search_tag_added AFTER INSERT ON article_tags BEGIN
     INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
         SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id = new.article_id;
-    UPDATE search_meta SET tags = (SELECT tags FROM search_labels WHERE article_id = new.article_id)
+    UPDATE search_meta SET tags = (SELECT tags FROM search_facts WHERE article_id = new.article_id)
         WHERE article_id = new.article_id;
     INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
         SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
@@ -130,7 +157,7 @@ CREATE TRIGGER search_tag_removed AFTER DELETE ON article_tags BEGIN
     INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
         SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id = old.article_id;
-    UPDATE search_meta SET tags = (SELECT tags FROM search_labels WHERE article_id = old.article_id)
+    UPDATE search_meta SET tags = (SELECT tags FROM search_facts WHERE article_id = old.article_id)
         WHERE article_id = old.article_id;
     INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
         SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
@@ -141,7 +168,7 @@ CREATE TRIGGER search_tag_moved AFTER UPDATE OF article_id, tag_id ON article_ta
     INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
         SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id IN (old.article_id, new.article_id);
-    UPDATE search_meta SET tags = (SELECT l.tags FROM search_labels l
+    UPDATE search_meta SET tags = (SELECT l.tags FROM search_facts l
                                    WHERE l.article_id = search_meta.article_id)
         WHERE article_id IN (old.article_id, new.article_id);
     INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
@@ -156,7 +183,7 @@ BEGIN
         SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs
         WHERE article_id IN (SELECT article_id FROM article_tags WHERE tag_id = new.id);
-    UPDATE search_meta SET tags = (SELECT l.tags FROM search_labels l
+    UPDATE search_meta SET tags = (SELECT l.tags FROM search_facts l
                                    WHERE l.article_id = search_meta.article_id)
         WHERE article_id IN (SELECT article_id FROM article_tags WHERE tag_id = new.id);
     INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
@@ -190,11 +217,13 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("search_summary_text", 1, summary_text, deterministic=True)
 
 
+@functools.lru_cache(maxsize=64)
 def summary_text(stored: str | None) -> str:
     """The stored summary (a JSON list of sentences) as indexed text, one sentence a line.
 
     (A Python function rather than SQL's ``json_each``: FTS5 cannot read an
-    external-content view that calls a table-valued function.)
+    external-content view that calls a table-valued function. Cached, because
+    reading one article's index text parses its summary twice.)
     """
     if not stored:
         return ""
@@ -214,10 +243,7 @@ def rebuild(conn: sqlite3.Connection) -> None:
     library the first time (see ``docs/benchmarks-search.md``).
     """
     conn.execute("DELETE FROM search_meta")
-    conn.execute(
-        "INSERT INTO search_meta (article_id, tags, source)"
-        " SELECT article_id, tags, source FROM search_labels"
-    )
+    conn.execute(f"INSERT INTO search_meta ({_META}) SELECT {_META} FROM search_facts")
     conn.execute("INSERT INTO search_index (search_index) VALUES ('rebuild')")
     optimize(conn)
 
@@ -244,11 +270,11 @@ def problems(conn: sqlite3.Connection) -> list[str]:
             f"but the library has {articles}"
         )
     stale = conn.execute(
-        """SELECT count(*) FROM search_meta m JOIN search_labels l USING (article_id)
-           WHERE m.tags IS NOT l.tags OR m.source IS NOT l.source"""
+        f"SELECT count(*) FROM (SELECT {_META} FROM search_meta"
+        f" EXCEPT SELECT {_META} FROM search_facts)"
     ).fetchone()[0]
     if stale:
-        found.append(f"{stale} articles are indexed with outdated tag or source names")
+        found.append(f"{stale} articles are indexed with outdated tags, source, date or flags")
     try:
         conn.execute("INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)")
     except sqlite3.DatabaseError:
