@@ -21,10 +21,12 @@ import dataclasses
 import html
 import re
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Literal
 
 from digest_app.errors import InputError, QueryError
-from digest_app.records import SavedSearch, SearchHit
+from digest_app.records import ArticleHeader, SavedSearch, SearchHit
+from digest_app.store.articles import _HEADER_SELECT, header_from_row
 from digest_app.store import fts
 from digest_app.store.cjk_terms import has_unspaced, query_terms, split_unspaced
 from digest_app.store.query import Atom, Filter, Query, Term, parse
@@ -46,15 +48,18 @@ COLUMN_WEIGHTS = {
     "cjk_head": 10.0,
     "cjk_body": 1.0,
 }
-_RANKER = "bm25({})".format(", ".join(str(COLUMN_WEIGHTS[c]) for c in fts.COLUMNS))
+_BM25 = "bm25(search_index, {})".format(", ".join(str(COLUMN_WEIGHTS[c]) for c in fts.COLUMNS))
 _BODY_COLUMN = fts.COLUMNS.index("body")
 _CJK_COLUMNS = "{cjk_head cjk_body}"
+
+#: Relevance ranks at most this many matches: the most recently added ones.
+RANK_WINDOW = 1000
 
 # Highlight markers inside snippets until they become «» or <mark>: control
 # characters, which the query parser strips, so no query can forge them.
 _OPEN, _CLOSE = "\x02", "\x03"
 _MARKED = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.DOTALL)
-SNIPPET_TOKENS = 24
+#: Length of a snippet, in characters.
 SNIPPET_CHARS = 160
 
 
@@ -64,7 +69,8 @@ class SearchResults:
 
     query: str
     hits: tuple[SearchHit, ...]
-    total: int
+    #: How many articles match in all (None when the search was run with ``count=False``).
+    total: int | None
     sort: Sort
     description: str
     notes: tuple[str, ...] = ()
@@ -72,16 +78,32 @@ class SearchResults:
 
 @dataclass
 class _Plan:
-    """A query compiled for SQLite: an FTS5 expression to rank by, plus conditions
-    on the articles table (alias ``a``) with their parameters."""
+    """A query compiled for SQLite: an FTS5 expression to match and rank by (None
+    when the query has no words), plus conditions on ``search_meta`` (alias
+    ``m``) with their parameters, and what to highlight by hand (Chinese)."""
 
     match: str | None
     where: list[str]
     params: list[object]
     needles: list[tuple[str, bool]]
+    #: The same conditions with tags tested through lists SQLite can start from
+    #: (``where`` tests each row, which is cheaper once something else drives).
+    listed: list[str]
 
-    def where_sql(self, joiner: str = " WHERE ") -> str:
-        return joiner + " AND ".join(self.where) if self.where else ""
+    def where_sql(self, joiner: str = " WHERE ", *, listed: bool = False) -> str:
+        where = self.listed if listed else self.where
+        return joiner + " AND ".join(where) if where else ""
+
+    @property
+    def matches(self) -> str:
+        """FROM and WHERE for the articles the words match, filtered: the index
+        drives, each match looks up its narrow ``search_meta`` row only if filtered."""
+        if not self.where:
+            return "FROM search_index WHERE search_index MATCH ?"
+        return (
+            "FROM search_index CROSS JOIN search_meta m ON m.article_id = search_index.rowid"
+            f" WHERE search_index MATCH ?{self.where_sql(' AND ')}"
+        )
 
 
 class SearchStore:
@@ -97,38 +119,57 @@ class SearchStore:
         limit: int = 50,
         offset: int = 0,
         sort: Sort = "relevance",
+        count: bool = True,
     ) -> SearchResults:
         """One page of articles matching *query*, best or newest first.
 
         A query with no words (only filters, or only exclusions) lists its
-        articles newest first. Raises :class:`QueryError` only when the query
-        holds nothing to search for at all.
+        articles newest first. Relevance ranks the :data:`RANK_WINDOW` most
+        recently added matches (all of them, unless a query matches more; the
+        notes say so). With ``count=False`` the total is left out, which can
+        halve the time of a broad filtered search: show the page, then ask
+        :meth:`count`. Raises :class:`QueryError` only when the query holds
+        nothing to search for at all.
         """
         if sort not in SORTS:
             raise InputError(f"unknown sort order {sort!r}: use relevance or newest")
         parsed = self._parsed(query)
         plan = _compile(parsed)
         notes = parsed.notes + self._missing_labels(parsed)
-        if plan.match is not None and sort == "relevance":
-            ranked = self._ranked(plan, limit, offset)
-        elif plan.match is not None:
-            ranked = self._scored(plan, self._newest_ids(plan, limit, offset))
+        total = self._count(plan) if count else None
+        size = self._library_size()
+        if plan.match is None:
+            # Walking the date index finds a page soonest when the filters pass
+            # a fair share of the library; otherwise start from their lists.
+            broad = self._at_least(plan, size // 100, total)
+            scored = [(i, 0.0) for i in self._newest(plan, limit, offset, walk=broad)]
+        elif sort == "relevance":
+            scored = self._best(plan, limit, offset)
+            if self._at_least(plan, RANK_WINDOW + 1, total):
+                matches = f"{total:,}" if total is not None else "more"
+                notes += (
+                    f"ranked the {RANK_WINDOW:,} most recently added of {matches} matches; "
+                    "add words or filters to rank them all",
+                )
         else:
-            ranked = [(i, 0.0, None) for i in self._newest_ids(plan, limit, offset)]
-        headers = {h.id: h for h in self._lib.articles.headers([r[0] for r in ranked])}
-        texts = self._texts([i for i, _, marked in ranked if marked is None], full=bool(plan.needles))
+            # Sorting every match by date costs about half a microsecond a
+            # match; walking the date index and asking the index about each
+            # article about fifteen, but it stops after one page. The walk wins
+            # when the words are in more than sqrt(30 * page * size) articles.
+            broad = self._at_least(plan, int((30 * (offset + limit) * size) ** 0.5), total)
+            scored = [(i, 0.0) for i in self._newest_matching(plan, limit, offset, walk=broad)]
+        ids = [i for i, _ in scored]
+        headers = self._headers(ids)
+        found = self._matched(plan, ids)
         hits = []
-        for article_id, score, marked in ranked:
-            if article_id not in headers:
-                continue
-            if marked is None:
-                marked = _excerpt(texts.get(article_id, ""), plan.needles)
-            plain, marked_html = _snippet_forms(marked)
-            hits.append(SearchHit(headers[article_id], score, plain, marked_html))
+        for article_id, score in scored:
+            if article_id in headers:
+                score, body = found.get(article_id, (score, ""))
+                hits.append(SearchHit(headers[article_id], score, *_snippet_forms(_excerpt(body))))
         return SearchResults(
             query=parsed.text,
             hits=tuple(hits),
-            total=self._count(plan),
+            total=total,
             sort=sort,
             description=parsed.describe(),
             notes=notes,
@@ -185,75 +226,123 @@ class SearchStore:
         except QueryError:
             return None
 
-    def _ranked(self, plan: _Plan, limit: int, offset: int) -> list[tuple[int, float, str | None]]:
-        snippet = (
-            "NULL"
-            if plan.needles
-            else f"snippet(search_index, {_BODY_COLUMN}, char(2), char(3), '…', {SNIPPET_TOKENS})"
-        )
-        join = " JOIN articles a ON a.id = search_index.rowid" if plan.where else ""
-        rows = self._lib.query(
-            f"""SELECT search_index.rowid AS id, search_index.rank AS rank, {snippet} AS snippet
-                FROM search_index{join}
-                WHERE search_index MATCH ? AND search_index.rank MATCH ?{plan.where_sql(" AND ")}
-                ORDER BY search_index.rank LIMIT ? OFFSET ?""",
-            (plan.match, _RANKER, *plan.params, limit, offset),
-        )
-        return [(r["id"], -r["rank"], r["snippet"]) for r in rows]
+    def _count(self, plan: _Plan, at_most: int | None = None) -> int:
+        """How many articles match, counting no further than *at_most*."""
+        if plan.match is None:
+            sql, params = f"SELECT 1 FROM search_meta m{plan.where_sql(listed=True)}", plan.params
+        else:
+            sql, params = f"SELECT 1 {plan.matches}", [plan.match, *plan.params]
+        if at_most is not None:
+            sql += f" LIMIT {int(at_most)}"
+        return self._lib.query(f"SELECT count(*) FROM ({sql})", tuple(params))[0][0]
 
-    def _newest_ids(self, plan: _Plan, limit: int, offset: int) -> list[int]:
-        where, params = list(plan.where), list(plan.params)
-        if plan.match is not None:
-            where.insert(0, "a.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)")
-            params.insert(0, plan.match)
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
+    def _at_least(self, plan: _Plan, n: int, total: int | None) -> bool:
+        return (total if total is not None else self._count(plan, at_most=n)) >= n
+
+    def _best(self, plan: _Plan, limit: int, offset: int) -> list[tuple[int, float]]:
+        """The best matches by BM25 among the RANK_WINDOW most recently added.
+
+        FTS5 must score every match it ranks (about 2 µs each); scoring a
+        bounded window keeps a search for a word in every article as fast as
+        one for a rare word. The window is walked newest rowid first, which the
+        index does natively, and only rows that pass the filters are scored.
+        """
         rows = self._lib.query(
-            f"SELECT a.id FROM articles a{clause}"
-            " ORDER BY a.sort_date DESC, a.id DESC LIMIT ? OFFSET ?",
-            (*params, limit, offset),
+            f"""SELECT id, score FROM (
+                    SELECT search_index.rowid AS id, {_BM25} AS score {plan.matches}
+                    ORDER BY search_index.rowid DESC LIMIT {RANK_WINDOW})
+                ORDER BY score, id DESC LIMIT ? OFFSET ?""",
+            (plan.match, *plan.params, limit, offset),
+        )
+        return [(r["id"], -r["score"]) for r in rows]
+
+    def _newest(self, plan: _Plan, limit: int, offset: int, *, walk: bool) -> list[int]:
+        """Articles passing the filters alone, newest first: by walking the date
+        index and testing each article, or from the filters' lists, sorted."""
+        if walk:
+            source, where = "search_meta m INDEXED BY search_meta_date", plan.where_sql()
+        else:
+            source, where = "search_meta m", plan.where_sql(listed=True)
+        rows = self._lib.query(
+            f"SELECT m.article_id FROM {source}{where}"
+            " ORDER BY m.sort_date DESC, m.article_id DESC LIMIT ? OFFSET ?",
+            (*plan.params, limit, offset),
         )
         return [r[0] for r in rows]
 
-    def _scored(self, plan: _Plan, ids: list[int]) -> list[tuple[int, float, str | None]]:
-        """Scores (and snippets) for articles already chosen by date."""
-        snippet = (
-            "NULL"
-            if plan.needles
-            else f"snippet(search_index, {_BODY_COLUMN}, char(2), char(3), '…', {SNIPPET_TOKENS})"
-        )
-        found: dict[int, tuple[float, str | None]] = {}
-        for article_id in ids:
-            for row in self._lib.query(
-                f"""SELECT search_index.rank AS rank, {snippet} AS snippet FROM search_index
-                    WHERE search_index MATCH ? AND search_index.rank MATCH ? AND rowid = ?""",
-                (plan.match, _RANKER, article_id),
-            ):
-                found[article_id] = (-row["rank"], row["snippet"])
-        return [(i, *found.get(i, (0.0, None))) for i in ids]
+    def _library_size(self) -> int:
+        # The highest ID: a close, constant-time stand-in for the number of articles.
+        return self._lib.query("SELECT max(article_id) FROM search_meta")[0][0] or 0
 
-    def _count(self, plan: _Plan) -> int:
-        if plan.match is None:
-            sql = f"SELECT count(*) FROM articles a{plan.where_sql()}"
-            params = plan.params
-        elif plan.where:
+    def _newest_matching(self, plan: _Plan, limit: int, offset: int, *, walk: bool) -> list[int]:
+        """Matching articles newest first: by walking the date index and asking
+        the index about each article, or by sorting all matches by date.
+
+        A prefix costs the index about a millisecond to set up, too much to
+        repeat per article; the walk then tests against the list of matches.
+        """
+        if walk:
+            if "*" in plan.match:
+                matched = "m.article_id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
+            else:
+                matched = "EXISTS (SELECT 1 FROM search_index WHERE search_index MATCH ? AND rowid = m.article_id)"
+            where = [*plan.where, matched]
             sql = (
-                "SELECT count(*) FROM search_index JOIN articles a ON a.id = search_index.rowid"
-                f" WHERE search_index MATCH ?{plan.where_sql(' AND ')}"
+                f"SELECT m.article_id FROM search_meta m WHERE {' AND '.join(where)}"
+                " ORDER BY m.sort_date DESC, m.article_id DESC LIMIT ? OFFSET ?"
             )
-            params = [plan.match, *plan.params]
+            params: tuple = (*plan.params, plan.match, limit, offset)
         else:
-            sql = "SELECT count(*) FROM search_index WHERE search_index MATCH ?"
-            params = [plan.match]
-        return self._lib.query(sql, tuple(params))[0][0]
+            sql = (
+                "SELECT m.article_id FROM search_index CROSS JOIN search_meta m"
+                f" ON m.article_id = search_index.rowid WHERE search_index MATCH ?"
+                f"{plan.where_sql(' AND ')} ORDER BY m.sort_date DESC, m.article_id DESC"
+                " LIMIT ? OFFSET ?"
+            )
+            params = (plan.match, *plan.params, limit, offset)
+        return [r[0] for r in self._lib.query(sql, params)]
 
-    def _texts(self, ids: list[int], *, full: bool) -> dict[int, str]:
-        """Article texts for snippets made here (whole texts when matches must be found)."""
+    def _matched(self, plan: _Plan, ids: list[int]) -> dict[int, tuple[float, str]]:
+        """Score and text with the matches marked, for each article of a page.
+
+        FTS5's ``highlight()`` marks what the index matched (word variants,
+        prefixes, phrases); its ``snippet()`` would also choose the excerpt but
+        costs ten times as much (0.5 ms an article), so :func:`_excerpt` does
+        that. One statement for the page: the expression is evaluated once
+        (a prefix costs a millisecond to set up) over the page's rowid range,
+        and ``+rowid IN`` keeps SQLite from turning the list into one index
+        lookup per article. Chinese is marked here instead, as the index
+        matched its bigrams, not the words of the text.
+        """
         if not ids:
             return {}
-        column = "text" if full else f"substr(text, 1, {SNIPPET_CHARS * 3})"
         marks = ",".join("?" * len(ids))
-        rows = self._lib.query(f"SELECT id, {column} FROM articles WHERE id IN ({marks})", tuple(ids))
-        return {r[0]: r[1] for r in rows}
+        found: dict[int, tuple[float, str]] = {}
+        if plan.match is not None:
+            marked = "NULL" if plan.needles else f"highlight(search_index, {_BODY_COLUMN}, char(2), char(3))"
+            for row in self._lib.query(
+                f"""SELECT rowid, {_BM25}, {marked} FROM search_index
+                    WHERE search_index MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN ({marks})""",
+                (plan.match, min(ids), max(ids), *ids),
+            ):
+                found[row[0]] = (-row[1], row[2])
+        if plan.match is None or plan.needles:
+            column = "text" if plan.needles else f"substr(text, 1, {SNIPPET_CHARS * 3})"
+            for row in self._lib.query(
+                f"SELECT id, {column} FROM articles WHERE id IN ({marks})", tuple(ids)
+            ):
+                score = found[row[0]][0] if row[0] in found else 0.0
+                found[row[0]] = (score, _mark_needles(row[1], plan.needles))
+        return found
+
+    def _headers(self, ids: list[int]) -> dict[int, ArticleHeader]:
+        # Not ArticleStore.headers(): its date ordering makes SQLite walk the date
+        # index past every article instead of looking up these few.
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._lib.query(f"{_HEADER_SELECT} WHERE a.id IN ({marks})", tuple(ids))
+        return {r["id"]: header_from_row(r) for r in rows}
 
     def _missing_labels(self, parsed: Query) -> tuple[str, ...]:
         """Notes for tag: and source: filters that name nothing in the library."""
@@ -266,7 +355,7 @@ class SearchStore:
             ):
                 notes.append(f"there is no tag named {atom.value!r}")
             elif atom.field == "source":
-                sql, params = _source_condition(atom.value, column="id")
+                sql, params = _source_condition(atom.value)
                 if not self._lib.query(f"SELECT 1 FROM sources WHERE {sql} LIMIT 1", tuple(params)):
                     notes.append(f"no source matches {atom.value!r}")
         return tuple(notes)
@@ -278,68 +367,96 @@ class SearchStore:
 def _compile(query: Query) -> _Plan:
     match_groups: list[str] = []
     where: list[str] = []
+    listed: list[str] = []
     params: list[object] = []
     for group in query.groups:
         if all(isinstance(a, Term) for a in group):
             match_groups.append(_any_of([_term_expression(a) for a in group]))  # type: ignore[arg-type]
             continue
-        conditions = []
-        for atom in group:
-            sql, atom_params = _condition(atom)
-            conditions.append(sql)
-            params.extend(atom_params)
-        where.append("(" + " OR ".join(conditions) + ")")
+        for style, conditions in ((False, where), (True, listed)):
+            conditions.append("(" + " OR ".join(_condition(a, listed=style)[0] for a in group) + ")")
+        params.extend(p for atom in group for p in _condition(atom)[1])
     excluded_terms = [_term_expression(a) for a in query.excluded if isinstance(a, Term)]
     for atom in query.excluded:
         if isinstance(atom, Filter):
-            sql, atom_params = _condition(atom)
-            where.append(f"NOT {sql}")
-            params.extend(atom_params)
+            where.append(f"NOT {_condition(atom)[0]}")
+            listed.append(f"NOT {_condition(atom, listed=True)[0]}")
+            params.extend(_condition(atom)[1])
+    if match_groups:
+        match_groups += _tag_prefilters(query)
     match = " AND ".join(match_groups) if match_groups else None
     if excluded_terms and match is not None:
         match = f"({match}) NOT {_any_of(excluded_terms)}"
     elif excluded_terms:
-        where.append("a.id NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)")
+        without = "m.article_id NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
+        where.append(without)
+        listed.append(without)
         params.append(" OR ".join(excluded_terms))
-    return _Plan(match, where, params, _needles(query))
+    return _Plan(match, where, params, _needles(query), listed)
 
 
-def _condition(atom: Atom) -> tuple[str, list[object]]:
-    """SQL on articles ``a`` that is true when the article matches *atom*."""
+def _tag_prefilters(query: Query) -> list[str]:
+    """Index-side conditions for required tags: the tags column must hold the name.
+
+    Exact only with the SQL condition that stays beside it, but they let the
+    index intersect its lists before any row is looked up, so that
+    ``tag:Rumors xiaomi`` does not visit every article saying xiaomi.
+    """
+    return [
+        f"{{tags}} : {_quote(atom.value)}"
+        for group in query.groups
+        if len(group) == 1
+        for atom in group
+        if isinstance(atom, Filter) and atom.field == "tag" and any(c.isalnum() for c in atom.value)
+    ]
+
+
+def _condition(atom: Atom, *, listed: bool = False) -> tuple[str, list[object]]:
+    """SQL on ``search_meta m`` that is true when the article matches *atom*.
+
+    A tag is tested per article (one primary-key lookup), or when *listed*
+    through the list of its articles, from which SQLite can start.
+    """
     if isinstance(atom, Term):
-        return "a.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)", [
+        return "m.article_id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)", [
             _term_expression(atom)
         ]
+    if atom.field == "tag" and listed:
+        return (
+            "m.article_id IN (SELECT at.article_id FROM article_tags at"
+            " WHERE at.tag_id = (SELECT id FROM tags WHERE name = ?))",
+            [atom.value],
+        )
     if atom.field == "tag":
         return (
-            "a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id"
-            " WHERE t.name = ?)",
+            "EXISTS (SELECT 1 FROM article_tags at WHERE at.article_id = m.article_id"
+            " AND at.tag_id = (SELECT id FROM tags WHERE name = ?))",
             [atom.value],
         )
     if atom.field == "source":
-        sql, params = _source_condition(atom.value, column="id")
-        return f"a.source_id IN (SELECT id FROM sources WHERE {sql})", params
+        sql, params = _source_condition(atom.value)
+        return f"m.source_id IN (SELECT id FROM sources WHERE {sql})", params
     if atom.field == "is":
         return {
-            "unread": ("a.is_read = 0", []),
-            "read": ("a.is_read = 1", []),
-            "starred": ("a.is_starred = 1", []),
-            "unstarred": ("a.is_starred = 0", []),
+            "unread": ("m.is_read = 0", []),
+            "read": ("m.is_read = 1", []),
+            "starred": ("m.is_starred = 1", []),
+            "unstarred": ("m.is_starred = 0", []),
         }[atom.value]
     if atom.field == "after":
-        return "a.sort_date >= ?", [atom.value]
+        return "m.sort_date >= ?", [atom.value]
     if atom.field == "before":
-        return "a.sort_date < ?", [atom.value]
-    return "(a.language = ? COLLATE NOCASE OR a.language LIKE ?)", [atom.value, atom.value + "-%"]
+        return "m.sort_date < ?", [atom.value]
+    return "(m.language = ? COLLATE NOCASE OR m.language LIKE ?)", [atom.value, atom.value + "-%"]
 
 
-def _source_condition(text: str, *, column: str) -> tuple[str, list[object]]:
+def _source_condition(text: str) -> tuple[str, list[object]]:
     """Sources whose title or address contains *text* (any case), or whose ID it is."""
     pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
     sql = "(title LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\'"
     params: list[object] = [pattern, pattern]
     if text.isdigit():
-        sql += f" OR {column} = ?"
+        sql += " OR id = ?"
         params.append(int(text))
     return sql + ")", params
 
@@ -385,23 +502,48 @@ def _needles(query: Query) -> list[tuple[str, bool]]:
 # -- snippets -------------------------------------------------------------------------
 
 
-def _excerpt(text: str, needles: list[tuple[str, bool]]) -> str:
-    """A marked excerpt of *text* around the first needle, or its opening lines."""
-    flat = " ".join(text.split())
+def _mark_needles(text: str, needles: list[tuple[str, bool]]) -> str:
+    """*text* with every needle wrapped in highlight markers."""
     pattern = _needle_pattern(needles)
-    first = pattern.search(flat) if pattern else None
-    if first is None:
-        if len(flat) <= SNIPPET_CHARS:
-            return flat
-        cut = flat.rfind(" ", 0, SNIPPET_CHARS)
-        return flat[: cut if cut > SNIPPET_CHARS // 2 else SNIPPET_CHARS] + "…"
-    start = max(0, first.start() - SNIPPET_CHARS // 3)
+    return pattern.sub(lambda m: _OPEN + m.group() + _CLOSE, text) if pattern else text
+
+
+def _excerpt(marked: str) -> str:
+    """About :data:`SNIPPET_CHARS` characters of *marked* text: the stretch with the
+    most different matches (the earliest of equals), or the opening when none."""
+    spans = [(m.start(), m.group(1).casefold()) for m in islice(_MARKED.finditer(marked), 30)]
+    if not spans:
+        return _cut(" ".join(marked[: SNIPPET_CHARS * 2].split()), 0, len(marked) > SNIPPET_CHARS * 2)
+    lead = SNIPPET_CHARS // 3
+
+    def variety(first: int) -> int:
+        window_start = spans[first][0] - lead
+        return len({word for s, word in spans if window_start <= s < window_start + SNIPPET_CHARS})
+
+    best = spans[max(range(len(spans)), key=lambda i: (variety(i), -i))][0]
+    start = max(0, best - lead)
     if start:
-        space = flat.find(" ", start, first.start())
+        space = marked.find(" ", start, best)
         start = space + 1 if space != -1 else start
-    end = min(len(flat), start + SNIPPET_CHARS)
-    window = pattern.sub(lambda m: _OPEN + m.group() + _CLOSE, flat[start:end])
-    return ("…" if start else "") + window + ("…" if end < len(flat) else "")
+    region = marked[start : start + SNIPPET_CHARS * 2]
+    flat = ("…" if start else "") + " ".join(region.split())
+    return _cut(flat, 0, start + len(region) < len(marked))
+
+
+def _cut(flat: str, start: int, more: bool) -> str:
+    """About :data:`SNIPPET_CHARS` of *flat* from *start*, ended at a space, with
+    an ellipsis when cut or when the text goes on (*more*)."""
+    end = start + SNIPPET_CHARS
+    if end >= len(flat):
+        end = len(flat)
+    else:
+        close = flat.find(_CLOSE, end - 1)
+        if flat.rfind(_OPEN, start, end) > flat.rfind(_CLOSE, start, end) and close != -1:
+            end = close + 1  # do not cut a match in two
+        space = flat.rfind(" ", start + SNIPPET_CHARS // 2, end)
+        end = space if space != -1 and end - space < 25 else end
+    cut = end < len(flat) or more
+    return ("…" if start else "") + flat[start:end].strip() + ("…" if cut else "")
 
 
 def _needle_pattern(needles: list[tuple[str, bool]]) -> re.Pattern[str] | None:
