@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from digest_app.errors import InputError, QueryError
 from digest_app.records import ParsedArticle
 from digest_app.store import Library
+from digest_app.store.search import RANK_WINDOW
 
 
 def day(year: int, month: int, dom: int) -> datetime:
@@ -273,3 +274,80 @@ def test_saving_a_search_with_nothing_to_search_for_is_refused(lib):
     with pytest.raises(QueryError):
         lib.search.save("Empty", "OR")
     assert lib.saved_searches.list() == []
+
+
+@pytest.fixture
+def wide(library: Library) -> Library:
+    """240 articles whose dates do not follow their IDs; 'alpha' in two of three,
+    one carries the tag Rare and eighty the tag Many."""
+    source, _ = library.sources.add("feed", "https://wide.example/rss", title="Wide")
+    items = [
+        ParsedArticle(
+            title=f"Item {n}",
+            text=("alpha " if n % 3 else "beta ") + f"text {n}",
+            guid=str(n),
+            published=datetime(2024, 1, 1, tzinfo=timezone.utc).replace(day=1 + (n * 7) % 28, month=1 + n % 12),
+        )
+        for n in range(240)
+    ]
+    ids = [r.article_id for r in library.articles.store_many(source.id, items)]
+    library.tags.add(ids[5:6], ["Rare"])
+    library.tags.add(ids[::3], ["Many"])
+    return library
+
+
+def newest_ids(lib: Library, where: str, params: tuple = ()) -> list[int]:
+    return [
+        r[0]
+        for r in lib.query(
+            f"SELECT id FROM articles WHERE {where} ORDER BY sort_date DESC, id DESC", params
+        )
+    ]
+
+
+def test_newest_first_pages_agree_whichever_way_they_are_found(wide):
+    # The first one-article pages of a broad query walk the date index and ask the
+    # index about each article; later pages and whole listings sort the matches.
+    expected = newest_ids(wide, "text LIKE 'alpha%'")
+    whole = [h.header.id for h in wide.search.run("alpha", sort="newest", limit=500).hits]
+    paged = [
+        h.header.id
+        for offset in range(len(expected))
+        for h in wide.search.run("alpha", sort="newest", limit=1, offset=offset, count=False).hits
+    ]
+    assert whole == paged == expected
+    prefixed = [
+        h.header.id
+        for offset in range(4)
+        for h in wide.search.run("alph*", sort="newest", limit=1, offset=offset).hits
+    ]
+    assert prefixed == expected[:4]
+
+
+def test_filter_listings_agree_whichever_way_they_are_found(wide):
+    rare = newest_ids(wide, "id IN (SELECT article_id FROM article_tags at JOIN tags t"
+                            " ON t.id = at.tag_id WHERE t.name = 'Rare')")
+    many = newest_ids(wide, "id IN (SELECT article_id FROM article_tags at JOIN tags t"
+                            " ON t.id = at.tag_id WHERE t.name = 'Many')")
+    assert [h.header.id for h in wide.search.run("tag:Rare").hits] == rare
+    assert [h.header.id for h in wide.search.run("tag:Many", limit=500).hits] == many
+    assert [h.header.id for h in wide.search.run("tag:Many", limit=10, count=False).hits] == many[:10]
+
+
+def test_without_count_the_total_is_left_out(wide):
+    results = wide.search.run("alpha", count=False)
+    assert results.total is None and len(results.hits) == 50
+
+
+def test_very_broad_searches_rank_the_most_recently_added_matches(library):
+    source, _ = library.sources.add("feed", "https://many.example/rss", title="Many")
+    old = library.articles.store(source.id, ParsedArticle(title="Common ground", text="common", guid="old"))
+    library.articles.store_many(
+        source.id,
+        [ParsedArticle(title=f"Story {n}", text=f"common word {n}", guid=str(n)) for n in range(RANK_WINDOW)],
+    )
+    results = library.search.run("common")
+    assert results.total == RANK_WINDOW + 1
+    assert old.article_id not in [h.header.id for h in results.hits]
+    assert any(f"ranked the {RANK_WINDOW:,} most recently added" in n for n in results.notes)
+    assert [h.header.title for h in library.search.run("common ground").hits] == ["Common ground"]
