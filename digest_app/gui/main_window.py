@@ -97,12 +97,15 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.reader_thread = LibraryReader(lib.path, self)
         self.reader_thread.failed.connect(lambda message: self.show_message(message))
+        # Counts get a connection of their own: at 100,000 articles they take a
+        # while, and list pages and searches must never queue behind them.
+        self.counts_reader = LibraryReader(lib.path, self)
         self.tasks = TaskRunner(lib.path, self)
         self.tasks.finished.connect(self._task_finished)
         self.snapshot: SidebarSnapshot | None = None
         self._sidebar_key = ""
         self._search_text = ""
-        self._restored_selection = False
+        self._sidebar_placed = False
         self._themed_actions: list[tuple[QAction, str]] = []
         self.menus: dict[str, QMenu] = {}
 
@@ -120,6 +123,7 @@ class MainWindow(QMainWindow):
         self._counts_timer.setInterval(COUNTS_DELAY_MS)
         self._counts_timer.timeout.connect(self.refresh_counts)
         self.refresh_counts()
+        self._show_last_selection()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
 
     # ==================================================================== building
@@ -347,6 +351,7 @@ class MainWindow(QMainWindow):
         self.tasks.cancel_all()
         self.tasks.wait()
         self.reader_thread.close()
+        self.counts_reader.close()
         super().closeEvent(event)
 
     # ==================================================================== sidebar
@@ -354,7 +359,7 @@ class MainWindow(QMainWindow):
     def refresh_counts(self) -> None:
         """Re-read the sidebar's counts in the background."""
         self._counts_timer.stop()
-        self.reader_thread.submit(load_sidebar, self._apply_snapshot, self._counts_failed, key="sidebar")
+        self.counts_reader.submit(load_sidebar, self._apply_snapshot, self._counts_failed, key="sidebar")
 
     def schedule_counts(self) -> None:
         self._counts_timer.start()
@@ -373,14 +378,24 @@ class MainWindow(QMainWindow):
             f"{formatting.count(snapshot.all, 'article')} · {snapshot.unread:,} unread"
         )
         self._show_welcome(snapshot.is_empty)
-        if not self._restored_selection and not snapshot.is_empty:
-            self._restored_selection = True
-            key, article_id = self.prefs.last_selection(self.lib.path)
-            if article_id is not None:
-                self.article_list.select_article(article_id)
-            if not (key and self.sidebar.select_key(key)):
+        if not self._sidebar_placed and not self._search_text:
+            # The list has been showing the last selection since startup; now
+            # the sidebar can mark it (or fall back to All when it is gone).
+            self._sidebar_placed = True
+            if not self.sidebar.select_key(self._sidebar_key):
                 self.sidebar.select_key("all")
+        listing = self.article_model.listing
+        if listing is not None and not listing.is_search and self._sidebar_key:
+            self._set_list_title(self.listing_for(self._sidebar_key).title)
         self.sidebarUpdated.emit()
+
+    def _show_last_selection(self) -> None:
+        """Start on what was selected when this library was last closed."""
+        key, article_id = self.prefs.last_selection(self.lib.path)
+        self._sidebar_key = key if key and not key.startswith("digest:") else "all"
+        if article_id is not None:
+            self.article_list.select_article(article_id)
+        self.show_listing(self.listing_for(self._sidebar_key))
 
     def _show_welcome(self, empty: bool) -> None:
         self.central.setCurrentWidget(self.welcome if empty else self.splitter)
@@ -393,11 +408,16 @@ class MainWindow(QMainWindow):
         if key.startswith("digest:"):
             self.digestSelected.emit(int(key.split(":", 1)[1]))
             return
-        self._sidebar_key = key
         self.reader_area.setCurrentWidget(self.reader_pane)
+        searching = bool(self._search_text)
         if self.search_bar.text():
             self.search_bar.set_text("", emit=False)
             self._search_text = ""
+        listing = self.article_model.listing
+        if key == self._sidebar_key and listing is not None and not searching:
+            # Already showing it (the sidebar caught up with the list).
+            return
+        self._sidebar_key = key
         self.show_listing(self.listing_for(key))
 
     def listing_for(self, key: str) -> Listing:
@@ -415,8 +435,10 @@ class MainWindow(QMainWindow):
         if kind == "tag":
             return Listing(value, ArticleFilter(tag=value))
         if kind == "search":
-            query = next((s.query for s, _ in (self.snapshot.searches if self.snapshot else ()) if s.name == value), "")
-            return Listing(value, query=query, sort="newest")
+            try:
+                return Listing(value, query=self.lib.saved_searches.get(value).query, sort="newest")
+            except DigestError:
+                pass
         return Listing("All articles")
 
     def _sidebar_menu(self, key: str, position: Any) -> None:
@@ -447,9 +469,12 @@ class MainWindow(QMainWindow):
     def show_listing(self, listing: Listing) -> None:
         self.article_list.set_search_mode(listing.is_search)
         self.sort_combo.setVisible(listing.is_search and listing.title == "Search")
-        self.list_title.setText(listing.title)
+        self._set_list_title(listing.title)
         self.list_info.setText("")
         self.article_model.set_listing(listing)
+
+    def _set_list_title(self, title: str) -> None:
+        self.list_title.setText(title)
 
     def _listing_loaded(self) -> None:
         self._update_list_header()
