@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Literal
 
@@ -110,7 +110,7 @@ class Query:
     text: str
     groups: tuple[tuple[Atom, ...], ...] = ()
     excluded: tuple[Atom, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
