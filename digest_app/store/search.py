@@ -10,7 +10,8 @@
 Queries are in the language of :mod:`digest_app.store.query`. Words are matched
 through the FTS5 index (:mod:`digest_app.store.fts`) and ranked by BM25 with
 title matches weighing most, then tags, summary, source name and text; filters
-become SQL conditions on the articles. User text never reaches SQL or FTS5
+become SQL conditions on the index's narrow copy of each article's date, source,
+language, flags and tags (``search_meta``). User text never reaches SQL or FTS5
 syntax unquoted, so any query runs: what cannot be understood is dropped and
 reported in :attr:`SearchResults.notes`.
 """
@@ -26,8 +27,8 @@ from typing import TYPE_CHECKING, Literal
 
 from digest_app.errors import InputError, QueryError
 from digest_app.records import ArticleHeader, SavedSearch, SearchHit
-from digest_app.store.articles import _HEADER_SELECT, header_from_row
 from digest_app.store import fts
+from digest_app.store.articles import _HEADER_SELECT, header_from_row
 from digest_app.store.cjk_terms import has_unspaced, query_terms, split_unspaced
 from digest_app.store.query import Atom, Filter, Query, Term, parse
 
@@ -137,11 +138,10 @@ class SearchStore:
         plan = _compile(parsed)
         notes = parsed.notes + self._missing_labels(parsed)
         total = self._count(plan) if count else None
-        size = self._library_size()
         if plan.match is None:
             # Walking the date index finds a page soonest when the filters pass
             # a fair share of the library; otherwise start from their lists.
-            broad = self._at_least(plan, size // 100, total)
+            broad = self._at_least(plan, self._library_size() // 100, total)
             scored = [(i, 0.0) for i in self._newest(plan, limit, offset, walk=broad)]
         elif sort == "relevance":
             scored = self._best(plan, limit, offset)
@@ -156,7 +156,8 @@ class SearchStore:
             # match; walking the date index and asking the index about each
             # article about fifteen, but it stops after one page. The walk wins
             # when the words are in more than sqrt(30 * page * size) articles.
-            broad = self._at_least(plan, int((30 * (offset + limit) * size) ** 0.5), total)
+            walk_from = int((30 * (offset + limit) * self._library_size()) ** 0.5)
+            broad = self._at_least(plan, walk_from, total)
             scored = [(i, 0.0) for i in self._newest_matching(plan, limit, offset, walk=broad)]
         ids = [i for i, _ in scored]
         headers = self._headers(ids)
@@ -285,7 +286,10 @@ class SearchStore:
             if "*" in plan.match:
                 matched = "m.article_id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
             else:
-                matched = "EXISTS (SELECT 1 FROM search_index WHERE search_index MATCH ? AND rowid = m.article_id)"
+                matched = (
+                    "EXISTS (SELECT 1 FROM search_index"
+                    " WHERE search_index MATCH ? AND rowid = m.article_id)"
+                )
             where = [*plan.where, matched]
             sql = (
                 f"SELECT m.article_id FROM search_meta m WHERE {' AND '.join(where)}"
@@ -319,7 +323,9 @@ class SearchStore:
         marks = ",".join("?" * len(ids))
         found: dict[int, tuple[float, str]] = {}
         if plan.match is not None:
-            marked = "NULL" if plan.needles else f"highlight(search_index, {_BODY_COLUMN}, char(2), char(3))"
+            marked = (
+                "NULL" if plan.needles else f"highlight(search_index, {_BODY_COLUMN}, char(2), char(3))"
+            )
             for row in self._lib.query(
                 f"""SELECT rowid, {_BM25}, {marked} FROM search_index
                     WHERE search_index MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN ({marks})""",
