@@ -81,6 +81,13 @@ def test_words_match_their_variants(lib):
     assert "title_hit" in found(lib, "phone")
 
 
+def test_case_and_accents_do_not_matter(library):
+    source, _ = library.sources.add("feed", "https://cafe.example/rss", title="Café Society")
+    library.articles.store(source.id, ParsedArticle(title="Opening", text="The CAFÉ delivered."))
+    assert len(library.search.run("cafe deliver").hits) == 1
+    assert len(library.search.run("source:café").hits) == 1
+
+
 def test_exact_phrase(lib):
     assert found(lib, '"battery life"') == ["phrase"]
 
