@@ -18,7 +18,8 @@ run and on the same articles:
 Scores are ``rouge-score`` F1 with stemming: ROUGE-1, ROUGE-2 and ``rougeL``
 (on the whole summary, as in the README's baselines). Times are wall-clock
 milliseconds per article (parse + summarize), median and 90th percentile, after
-one untimed warm-up call per method. BLAS is pinned to one thread for every
+one untimed warm-up call per method; the methods take turns on each article so
+that load on the machine falls on all of them alike. BLAS is pinned to one thread for every
 method: the matrices are tiny, and idle BLAS threads spinning on a busy 2-core
 machine would time the scheduler, not the algorithms.
 
@@ -94,10 +95,7 @@ def main() -> int:
     for label, path in SETS.items():
         articles = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         articles = articles[: args.limit] if args.limit else articles
-        rows = [
-            _measure(name, length_label, length, summarizer, articles, scorer)
-            for name, length_label, length, summarizer in methods
-        ]
+        rows = _measure_all(methods, articles, scorer)
         print(f"\n### {label}\n")
         print("| Method | length | ROUGE-1 F1 | ROUGE-2 F1 | ROUGE-L F1 | mean words | median ms | p90 ms |")
         print("|---|---|---:|---:|---:|---:|---:|---:|")
@@ -170,33 +168,46 @@ def _sumy(name: str) -> Summarizer:
     return summarize
 
 
-def _measure(name: str, length_label: str, length: str, summarizer: Summarizer, articles, scorer) -> Row:
-    summarizer(articles[0], 3)  # warm-up: imports, caches, first-call costs
-    times, scores, words = [], [], []
+def _measure_all(methods, articles, scorer) -> list[Row]:
+    """Run every method on every article, interleaved, then score.
+
+    Methods take turns on each article (ours first, so ours alone pays for
+    stemming words it has not seen yet), so a busy moment on the machine
+    slows every method alike instead of whichever row ran then.
+    """
+    for _name, _label, _length, summarizer in methods:
+        summarizer(articles[0], 3)  # warm-up: imports, caches, first-call costs
+    times: list[list[float]] = [[] for _ in methods]
+    summaries: list[list[str]] = [[] for _ in methods]
     for article in articles:
-        reference = article["summary"]
-        k = 3 if length == "3" else len(reference.splitlines())
-        started = time.perf_counter()
-        summary = summarizer(article, k)
-        times.append(1000 * (time.perf_counter() - started))
-        prediction = "\n".join(summary)
-        scores.append(scorer.score(reference, prediction))
-        words.append(len(prediction.split()))
-    times.sort()
+        reference_length = len(article["summary"].splitlines())
+        for index, (_name, _label, length, summarizer) in enumerate(methods):
+            k = 3 if length == "3" else reference_length
+            started = time.perf_counter()
+            summary = summarizer(article, k)
+            times[index].append(1000 * (time.perf_counter() - started))
+            summaries[index].append("\n".join(summary))
+    rows = []
+    for index, (name, label, _length, _summarizer) in enumerate(methods):
+        scores = [scorer.score(a["summary"], p) for a, p in zip(articles, summaries[index], strict=True)]
+        ordered = sorted(times[index])
 
-    def mean_f(metric: str) -> float:
-        return 100 * statistics.fmean(score[metric].fmeasure for score in scores)
+        def mean_f(metric: str) -> float:
+            return 100 * statistics.fmean(score[metric].fmeasure for score in scores)
 
-    return Row(
-        name,
-        length_label,
-        mean_f("rouge1"),
-        mean_f("rouge2"),
-        mean_f("rougeL"),
-        statistics.fmean(words),
-        statistics.median(times),
-        times[min(len(times) - 1, int(0.9 * len(times)))],
-    )
+        rows.append(
+            Row(
+                name,
+                label,
+                mean_f("rouge1"),
+                mean_f("rouge2"),
+                mean_f("rougeL"),
+                statistics.fmean(len(p.split()) for p in summaries[index]),
+                statistics.median(ordered),
+                ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))],
+            )
+        )
+    return rows
 
 
 def _target_check(rows: list[Row]) -> list[str]:

@@ -27,7 +27,7 @@ MIN_FUNCTION_WORDS = 2
 #: The winning language needs this many times the runner-up's evidence.
 MIN_MARGIN = 1.25
 #: Function words are counted in this many leading characters.
-FUNCTION_WORD_SAMPLE_CHARS = 1_000
+FUNCTION_WORD_SAMPLE_CHARS = 800
 #: Roughly how many Han characters make one word, to weigh CJK against Latin text.
 CHARS_PER_CJK_WORD = 1.7
 

@@ -66,7 +66,7 @@ class Sentence:
     @property
     def terminated(self) -> bool:
         """Whether the unit ends like a sentence (. ! ? 。 and kin, maybe quoted)."""
-        return _ENDS_SENTENCE.search(self.text) is not None
+        return _ENDS_SENTENCE.search(self.text, max(0, len(self.text) - 16)) is not None
 
 
 _ENDS_SENTENCE = re.compile(rf"[.!?…:;{FULL_WIDTH_TERMINATORS}][{CLOSERS}“‘]*$")
@@ -224,8 +224,33 @@ class SentenceSplitter:
 
 
 def punkt_tokenizer(params: PunktParameters) -> PunktSentenceTokenizer:
-    """NLTK's Punkt sentence tokenizer for *params*, with the fast path below."""
-    return _fast_punkt_class()(params)
+    """NLTK's Punkt sentence tokenizer for *params*, with the fast paths below."""
+    return _fast_punkt_class()(params, lang_vars=_stdlib_regex_language_vars())
+
+
+def _stdlib_regex_language_vars():
+    """NLTK's Punkt language variables with two of its patterns compiled by ``re``.
+
+    NLTK runs every pattern through a ReDoS guard (the ``regex`` engine under a
+    timeout), which costs more than the matching on short texts. The candidate
+    finder and the quote realigner are fixed, linear patterns, so we compile
+    the very same pattern strings with ``re``; decisions are unchanged.
+    """
+    from nltk.tokenize.punkt import PunktLanguageVars
+
+    class StdlibRegexLanguageVars(PunktLanguageVars):
+        __slots__ = ()
+        re_boundary_realignment = re.compile(PunktLanguageVars.re_boundary_realignment.pattern, re.MULTILINE)
+
+        def period_context_re(self):
+            try:
+                return self._re_period_context
+            except AttributeError:
+                pattern = super().period_context_re().pattern
+                self._re_period_context = re.compile(pattern, re.UNICODE | re.VERBOSE)
+                return self._re_period_context
+
+    return StdlibRegexLanguageVars()
 
 
 def _fast_punkt_class() -> type[PunktSentenceTokenizer]:
@@ -397,7 +422,7 @@ def _joins(text: str, first: _Line, previous: _Line, line: _Line, wrapped: bool,
 
 
 def _is_heading(piece: str) -> bool:
-    if _ENDS_SENTENCE.search(piece):
+    if _ENDS_SENTENCE.search(piece, max(0, len(piece) - 16)):
         return False
     cjk_chars = len(_CJK_CHAR.findall(piece))
     if cjk_chars:

@@ -166,9 +166,10 @@ def _ranking(
     for index, sentence in enumerate(candidates):
         if _is_caption(sentence.text):
             scores[index] *= CAPTION_FACTOR
-        if not sentence.terminated or _LEAD_IN.search(sentence.text):
+        ending = sentence.text[-8:]
+        if not sentence.terminated or _LEAD_IN.search(ending):
             scores[index] *= UNTERMINATED_FACTOR
-        elif _QUESTION.search(sentence.text):
+        elif _QUESTION.search(ending):
             scores[index] *= QUESTION_FACTOR
     order = [int(i) for i in np.argsort(-scores, kind="stable")]
     ranked = [RankedSentence(candidates[i], float(scores[i])) for i in order]
