@@ -24,7 +24,7 @@ APP_ICON = "digest-app"
 def icon(name: str, *, color: str | None = None) -> QIcon:
     """The icon *name* (a file in ``resources/icons`` without ``.svg``)."""
     theme = current_theme()
-    return _icon(name, color or theme.text, color or theme.muted)
+    return _icon(name, color or theme.text, theme.disabled)
 
 
 def app_icon() -> QIcon:

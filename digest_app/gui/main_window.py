@@ -829,7 +829,9 @@ class MainWindow(QMainWindow):
                 cancelled=ctx.cancelled,
             )
 
-        return self.run_task(Task(f"Importing {formatting.count(len(paths), 'item')}", job))
+        return self.run_task(
+            Task(f"Importing {formatting.count(len(paths), 'item')}", job, done=lambda r: import_summary("Imported", r))
+        )
 
     def load_sample(self) -> Task:
         """Load the sample library in the background."""
@@ -839,7 +841,9 @@ class MainWindow(QMainWindow):
 
             return load_sample_library(ctx.lib, progress=ctx.progress, cancelled=ctx.cancelled)
 
-        return self.run_task(Task("Loading the sample library", job))
+        return self.run_task(
+            Task("Loading the sample library", job, done=lambda r: import_summary("Loaded the sample library", r))
+        )
 
     def resummarize(self, length: SummaryLength) -> Task:
         """Make *length* the library's summary length and recompute summaries in the background."""
@@ -847,13 +851,15 @@ class MainWindow(QMainWindow):
         def job(ctx: TaskContext) -> int:
             return resummarize(ctx.lib, length, progress=ctx.progress, cancelled=ctx.cancelled)
 
-        return self.run_task(Task("Updating summaries", job))
+        return self.run_task(
+            Task("Updating summaries", job, done=lambda n: f"Summaries updated: {formatting.count(n, 'article')}.")
+        )
 
     def _task_finished(self, task: Task) -> None:
         if task.error is not None:
             self.show_message(task.error, timeout_ms=15_000)
         else:
-            self.show_message(_describe_result(task))
+            self.show_message(task.done_text() + (" (cancelled)" if task.cancel_requested else ""))
         self.refresh_counts()
         self.article_model.reload()
         current = self.article_list.current_article_id()
@@ -897,6 +903,8 @@ class MainWindow(QMainWindow):
         for action, name in self._themed_actions:
             action.setIcon(icon(name))
         self._update_article_actions()
+        self.reader_pane.retheme()
+        self.search_bar.retheme()
         self.reader_pane.reader.set_style(theme, self.prefs.reader_font_size)
         if self.snapshot is not None:
             self.sidebar.retheme()
@@ -957,21 +965,17 @@ class MainWindow(QMainWindow):
         return box.exec() == QMessageBox.StandardButton.Ok
 
 
-def _describe_result(task: Task) -> str:
-    result = task.result
-    if isinstance(result, ImportReport):
-        parts = [f"{result.added:,} new", f"{result.updated:,} updated"]
-        if result.unchanged:
-            parts.append(f"{result.unchanged:,} unchanged")
-        if result.sources_added:
-            parts.append(formatting.count(result.sources_added, "new source"))
-        text = f"{task.title}: " + ", ".join(parts)
-        if result.failed:
-            first = result.failed[0]
-            text += f"; {len(result.failed):,} failed ({Path(first.path).name}: {first.reason})"
-        if task.cancel_requested:
-            text += " (cancelled)"
-        return text + "."
-    if isinstance(result, int):
-        return f"{task.title}: done ({result:,})."
-    return f"{task.title}: done."
+def import_summary(lead: str, report: ImportReport) -> str:
+    """``Imported: 3 new articles, 1 updated; 1 failed (notes.md: ...)``."""
+    parts = [formatting.count(report.added, "new article")]
+    if report.updated:
+        parts.append(f"{report.updated:,} updated")
+    if report.unchanged:
+        parts.append(f"{report.unchanged:,} already there")
+    if report.sources_added:
+        parts.append(formatting.count(report.sources_added, "new source"))
+    text = f"{lead}: " + ", ".join(parts)
+    if report.failed:
+        first = report.failed[0]
+        text += f"; {len(report.failed):,} failed ({Path(first.path).name}: {first.reason})"
+    return text + "."

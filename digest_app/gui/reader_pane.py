@@ -26,10 +26,10 @@ class ReaderPane(QWidget):
         bar_layout = QHBoxLayout(bar)
         bar_layout.setContentsMargins(12, 6, 8, 6)
         bar_layout.setSpacing(8)
-        tag_icon = QLabel()
-        tag_icon.setObjectName("tagIcon")
-        tag_icon.setPixmap(icon("tag").pixmap(16, 16))
-        bar_layout.addWidget(tag_icon)
+        self.tag_icon = QLabel()
+        self.tag_icon.setObjectName("tagIcon")
+        self.tag_icon.setPixmap(icon("tag").pixmap(16, 16))
+        bar_layout.addWidget(self.tag_icon)
         self.tag_editor = TagEditor()
         bar_layout.addWidget(self.tag_editor, 1)
         self.open_button = QToolButton()
@@ -73,6 +73,10 @@ class ReaderPane(QWidget):
         self.reader.clear_article()
         self.note.setText(text)
         self.stack.setCurrentWidget(self.note)
+
+    def retheme(self) -> None:
+        """Redraw what was drawn in the previous theme's colours."""
+        self.tag_icon.setPixmap(icon("tag").pixmap(16, 16))
 
     @property
     def showing_article(self) -> bool:

@@ -76,7 +76,8 @@ class SearchBar(QWidget):
         self.field.setObjectName("searchField")
         self.field.setPlaceholderText("Search  (/)   e.g.  小米 SU7 -rumor tag:EV after:7d")
         self.field.setClearButtonEnabled(True)
-        self.field.addAction(QAction(icon("search"), "Search", self.field), QLineEdit.ActionPosition.LeadingPosition)
+        self._search_icon = QAction(icon("search"), "Search", self.field)
+        self.field.addAction(self._search_icon, QLineEdit.ActionPosition.LeadingPosition)
         self.field.setMinimumWidth(300)
         layout.addWidget(self.field, 1)
         self.help_button = QToolButton()
@@ -105,6 +106,12 @@ class SearchBar(QWidget):
         self.field.escaped.connect(self.escaped)
         self.help_button.clicked.connect(lambda: self.help.show_below(self.help_button))
         self.save_button.clicked.connect(lambda: self.saveRequested.emit(self.text()))
+
+    def retheme(self) -> None:
+        """Redraw the icons in the current theme's colours."""
+        self._search_icon.setIcon(icon("search"))
+        self.help_button.setIcon(icon("help"))
+        self.save_button.setIcon(icon("saved-search"))
 
     def text(self) -> str:
         return self.field.text().strip()

@@ -72,6 +72,7 @@ class Task(QObject):
 
     Signals arrive on the UI thread: ``progressed(Progress)``, then either
     ``succeeded(result)`` or ``failed(message)``; ``ended()`` comes last either way.
+    *done* turns the result into a sentence for the status bar.
     """
 
     progressed = Signal(object)
@@ -79,16 +80,28 @@ class Task(QObject):
     failed = Signal(str)
     ended = Signal()
 
-    def __init__(self, title: str, job: Callable[[TaskContext], Any], *, cancellable: bool = True) -> None:
+    def __init__(
+        self,
+        title: str,
+        job: Callable[[TaskContext], Any],
+        *,
+        done: Callable[[Any], str] | None = None,
+        cancellable: bool = True,
+    ) -> None:
         super().__init__()
         self.title = title
         self.job = job
+        self._done = done
         self.cancellable = cancellable
         self.last_progress: Progress | None = None
         self.result: Any = None
         self.error: str | None = None
         self._cancel = threading.Event()
         self._thread: _TaskThread | None = None
+
+    def done_text(self) -> str:
+        """What the task did, in a sentence for the status bar."""
+        return self._done(self.result) if self._done is not None else f"{self.title}: done."
 
     def cancel(self) -> None:
         """Ask the task to stop at its next check; it still ends normally."""

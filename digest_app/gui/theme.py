@@ -35,6 +35,7 @@ class Theme:
     sidebar: str
     text: str
     muted: str
+    disabled: str
     border: str
     accent: str
     accent_text: str
@@ -64,6 +65,7 @@ LIGHT = Theme(
     sidebar="#eceef1",
     text="#1f2328",
     muted="#6a717b",
+    disabled="#aeb4bc",
     border="#d6d9de",
     accent="#e4570e",
     accent_text="#ffffff",
@@ -90,6 +92,7 @@ DARK = Theme(
     sidebar="#222429",
     text="#e4e6ea",
     muted="#9aa1ab",
+    disabled="#5c626b",
     border="#34373d",
     accent="#ff7a33",
     accent_text="#1a1a1a",
@@ -123,7 +126,8 @@ def resolve_theme(mode: ThemeMode) -> Theme:
 def apply_theme(app: QApplication, mode: ThemeMode) -> Theme:
     """Style the whole application for *mode* and return the theme in use."""
     theme = resolve_theme(mode)
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
     app.setPalette(palette_for(theme))
     app.setStyleSheet(stylesheet_for(theme))
     app.setProperty("digestTheme", theme.name)
@@ -167,7 +171,7 @@ def palette_for(theme: Theme) -> QPalette:
         p.setColor(r, QColor(value))
     disabled = QPalette.ColorGroup.Disabled
     for r in (role.WindowText, role.Text, role.ButtonText):
-        p.setColor(disabled, r, QColor(theme.muted))
+        p.setColor(disabled, r, QColor(theme.disabled))
     return p
 
 

@@ -18,7 +18,8 @@ class WelcomePanel(QWidget):
         outer.addStretch(2)
         card = QFrame()
         card.setObjectName("welcomeCard")
-        card.setMaximumWidth(560)
+        # A fixed width lets the wrapped introduction claim the height it needs.
+        card.setFixedWidth(540)
         layout = QVBoxLayout(card)
         layout.setContentsMargins(40, 36, 40, 36)
         layout.setSpacing(12)
@@ -29,15 +30,24 @@ class WelcomePanel(QWidget):
         title = QLabel("Welcome to Digest")
         title.setObjectName("welcomeTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title_font = title.font()
+        title_font.setPixelSize(22)
+        title_font.setBold(True)
+        title.setFont(title_font)
         layout.addWidget(title)
         text = QLabel(
-            "Digest keeps Xiaomi news in one library on this computer, summarizes every "
-            "article, and lets you tag, search and read it offline. Your library is empty: "
+            "Digest keeps Xiaomi news in a library on this computer, summarizes every "
+            "article, and lets you tag, search and read offline. This library is empty; "
             "choose how to begin."
         )
         text.setObjectName("welcomeText")
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text_font = text.font()
+        text_font.setPixelSize(14)
+        text.setFont(text_font)
+        # Wrapped labels under-report their height in a centred layout; ask for it.
+        text.setMinimumHeight(text.heightForWidth(540 - 2 * 40) + 6)
         layout.addWidget(text)
         layout.addSpacing(10)
         self.sample_button = self._button(
