@@ -12,8 +12,8 @@ least 0.95 for the copies) and are left apart; grouping them is story clustering
     True
 
 Finding candidates in a library of 100k articles: each article keeps a few *anchors*
-(:attr:`Fingerprint.anchors`: the smallest shingle hashes of its whole text and of its
-lead), stored as integer rows the store indexes. A new article looks up all its shingles
+(:attr:`Fingerprint.anchors`: the smallest hashes among its shingles that are not stock
+phrases, from the whole text and from its lead), stored as integer rows the store indexes. A new article looks up all its shingles
 (:attr:`Fingerprint.probe_keys`) among the stored anchors: an article it contains, or
 one that contains it, shares anchors with it (at least
 :attr:`Fingerprint.min_shared_anchors`). The :data:`CANDIDATE_LIMIT` candidates sharing
@@ -38,10 +38,12 @@ import re
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from digest_app.nlp.cjk import HAN, HIRAGANA, KATAKANA
+from digest_app.nlp.wordlists import STOPWORD_LANGUAGES, cjk_stop_chars, generic_words, stopwords
 
 #: Words per shingle.
 SHINGLE_SIZE = 3
@@ -50,7 +52,9 @@ MIN_CONTAINMENT = 0.8
 #: Below this many shingles (about ten words) a text is too short to judge by overlap;
 #: it only matches a text with exactly the same shingles.
 MIN_SHINGLES = 8
-#: Anchors taken from the whole text, and from its first LEAD_SHINGLES shingles.
+#: Anchors taken from the whole text, and from its first LEAD_SHINGLES shingles. Only
+#: shingles with at most one common word ("of", "said", "million") qualify, so that stock
+#: phrases ("one of the"), which thousands of articles share, are never anchors.
 WHOLE_ANCHORS = 6
 LEAD_ANCHORS = 3
 LEAD_SHINGLES = 24
@@ -110,12 +114,13 @@ class Similarity:
 
 def fingerprint(text: str) -> Fingerprint:
     """Shingles and anchors of *text* (plain text; case, punctuation and spacing are ignored)."""
-    ordered = _shingle_hashes(_tokens(text))
-    shingles = np.unique(ordered)
-    # np.unique sorts, so the first few are the smallest: a sample that two copies share.
-    anchors = set(shingles[:WHOLE_ANCHORS].tolist())
-    anchors |= set(np.unique(ordered[:LEAD_SHINGLES])[:LEAD_ANCHORS].tolist())
-    return Fingerprint(shingles=shingles, anchors=tuple(sorted(anchors)))
+    has_cjk = _CJK_RUN.search(text) is not None
+    tokens = _tokens(text, has_cjk)
+    ordered = _shingle_hashes(tokens)
+    qualified = _anchor_qualified(tokens, len(ordered), has_cjk)
+    anchors = set(_smallest(ordered, qualified, WHOLE_ANCHORS))
+    anchors |= set(_smallest(ordered[:LEAD_SHINGLES], qualified[:LEAD_SHINGLES], LEAD_ANCHORS))
+    return Fingerprint(shingles=np.unique(ordered), anchors=tuple(sorted(anchors)))
 
 
 def similarity(a: str | Fingerprint, b: str | Fingerprint) -> Similarity:
@@ -189,10 +194,10 @@ def _as_fingerprint(value: str | Fingerprint) -> Fingerprint:
     return value if isinstance(value, Fingerprint) else fingerprint(value)
 
 
-def _tokens(text: str) -> list[str]:
+def _tokens(text: str, has_cjk: bool) -> list[str]:
     """Lower-case words; runs of Chinese or Japanese characters as overlapping pairs
     (Korean is written with spaces, so its words are words)."""
-    if not _CJK_RUN.search(text):
+    if not has_cjk:
         return _WORD.findall(text.lower())  # one character class: twice as fast as the one below
     tokens: list[str] = []
     for token in _WORD_OR_CJK_RUN.findall(text.lower()):
@@ -215,6 +220,40 @@ def _token_hashes_of(tokens: list[str]) -> np.ndarray:
                 digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
                 hashes[position] = _token_hashes[token] = int.from_bytes(digest, "little")
     return np.array(hashes, dtype=np.uint64)
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    words = set(generic_words())
+    for language in STOPWORD_LANGUAGES:
+        words |= stopwords(language)
+    return frozenset(words)
+
+
+def _anchor_qualified(tokens: list[str], shingle_count: int, has_cjk: bool) -> np.ndarray:
+    """For each shingle, whether it may be an anchor: at most one of its words is common
+    (a Chinese character pair is common when it holds a function character such as 的)."""
+    if len(tokens) < SHINGLE_SIZE:
+        return np.ones(shingle_count, dtype=bool)
+    common_words = _common_words()
+    if has_cjk:
+        stop_chars = cjk_stop_chars()
+        flags = [t in common_words or t[0] in stop_chars or t[-1] in stop_chars for t in tokens]
+    else:
+        flags = list(map(common_words.__contains__, tokens))
+    common = np.array(flags, dtype=np.int8)
+    span = len(tokens) - SHINGLE_SIZE + 1
+    per_shingle = sum(common[offset : offset + span] for offset in range(SHINGLE_SIZE))
+    return per_shingle <= 1
+
+
+def _smallest(values: np.ndarray, qualified: np.ndarray, count: int) -> list[int]:
+    """The *count* smallest distinct qualified values: a sample that two copies share.
+    All values compete when too few qualify (a short or odd text)."""
+    chosen = np.unique(values[qualified])  # sorted
+    if len(chosen) < count:
+        chosen = np.unique(values)
+    return chosen[:count].tolist()
 
 
 def _shingle_hashes(tokens: list[str]) -> np.ndarray:
