@@ -12,11 +12,14 @@ import pytest
 
 from digest_app.collect.tag_rules import (
     SHIPPED_RULES,
+    TagRule,
+    TagRules,
     load_rules,
     rule_tags,
     rules_path_for,
     save_rules,
 )
+from digest_app.collect.topic import Term
 from digest_app.errors import InputError
 
 #: The parts of seed 002 (several press releases in one file), by the first words of
@@ -113,6 +116,17 @@ def test_a_passing_mention_does_not_tag_but_a_title_mention_does(rules):
     body = "The company held its annual meeting. " * 20 + "It also mentioned a smartwatch."
     assert "Wearables" not in rule_tags("Annual meeting held", body, rules)
     assert "Wearables" in rule_tags("Smartwatch sales double", "The wearable line grew.", rules)
+
+
+def test_rules_do_not_hide_each_others_phrases():
+    rules = TagRules(rules=(
+        TagRule("Phones", terms=(Term("Android phone*", 3),), min_score=3),
+        TagRule("Software", terms=(Term("Android", 3),), min_score=3),
+        TagRule("Not food", terms=(Term("小米", 3), Term("小米粥", -3)), min_score=3),
+    ))
+    assert rule_tags("", "Cheap Android phones sell well.", rules) == ["Phones", "Software"]
+    assert rule_tags("", "小米粥的做法", rules) == []
+    assert rule_tags("", "小米发布新手机", rules) == ["Not food"]
 
 
 def test_tagging_is_fast_enough_for_every_stored_article(rules, shared):
