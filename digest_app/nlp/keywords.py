@@ -158,13 +158,11 @@ def _eligible(phrase: _Phrase, extension_counts: dict[str, int]) -> bool:
         # A chunk always seen inside the same longer run is a fragment of it.
         maximal = extension_counts.get(chunk, 0) < phrase.count
         return phrase.count >= 2 and len(chunk) <= MAX_CJK_CHARS and maximal
+    if phrase.size > 1 and phrase.count < 2:
+        return False
+    words = phrase.display().lower().split()
     generic = generic_words()
-    for term in (phrase.key[0], phrase.key[-1]):
-        if term in generic or not any(char.isalpha() for char in term):
-            return False
-    if phrase.size == 1:
-        return phrase.display().lower() not in generic
-    return phrase.count >= 2
+    return all(word not in generic and any(char.isalpha() for char in word) for word in (words[0], words[-1]))
 
 
 def _extension_counts(phrases: dict[tuple[str, ...], _Phrase]) -> dict[str, int]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from digest_app.nlp.cjk import BIGRAM_RUN, UNSPACED
 from digest_app.nlp.wordlists import cjk_stop_chars, stopwords
@@ -41,8 +41,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word or CJK run as it appears in the text, with the terms it yields.
 
     ``terms`` is empty for a stopword; a CJK run yields its bigrams.
