@@ -110,9 +110,8 @@ def summarize(
     Each sentence is an exact substring of *text*. *language* (ISO 639-1)
     picks stopwords and stemmer; it is detected when not given.
     """
-    return [sentence.text for sentence in summary_spans(
-        text, title, sentences=sentences, words=words, language=language, splitter=splitter
-    )]
+    spans = summary_spans(text, title, sentences=sentences, words=words, language=language, splitter=splitter)
+    return [sentence.text for sentence in spans]
 
 
 def summary_spans(

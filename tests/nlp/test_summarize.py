@@ -9,6 +9,8 @@ import sys
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest_app.nlp.sentences import split_sentences
 from digest_app.nlp.summarize import METHOD, rank_sentences, summarize, summary_spans
@@ -201,3 +203,34 @@ def test_a_two_thousand_sentence_text_is_summarized_in_bounded_time(shared):
 
 def test_the_method_is_named_for_stored_summaries():
     assert METHOD and ":" not in METHOD and " " not in METHOD
+
+
+def test_mixed_english_and_chinese_articles():
+    text = (
+        "Xiaomi launched the Mi 9 smartphone in Beijing on Wednesday. "
+        "小米今天在北京发布了小米9智能手机，售价为2999元。"
+        "The Mi 9 smartphone has a 48MP camera and costs 2999 yuan in China. "
+        "小米9智能手机配备了4800万像素相机。"
+        "Xiaomi said the Mi 9 will reach Europe next month."
+    )
+    assert len(split_sentences(text)) == 5
+    summary = summarize(text, "Xiaomi launches Mi 9 smartphone 小米发布小米9", sentences=3)
+    assert len(summary) == 3 and all(sentence in text for sentence in summary)
+    # Both scripts are scored: the Chinese sentences compete with the English ones.
+    assert any(sentence.startswith("小米") for sentence in summary)
+    assert any(sentence.startswith("Xiaomi") for sentence in summary)
+
+
+_WORDS = st.sampled_from(
+    ["Xiaomi", "phone", "sales", "rose", "in", "India", "the", "Mr.", "5.5%", "小米", "手机", "。", ".", "?", "\n", "\n\n", "- "]
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_WORDS, max_size=80).map(" ".join), st.integers(min_value=1, max_value=5))
+def test_any_text_gives_ordered_distinct_substrings_of_bounded_length(text, length):
+    spans = summary_spans(text, sentences=length)
+    assert len(spans) <= length
+    assert [s.start for s in spans] == sorted(s.start for s in spans)
+    assert len({s.start for s in spans}) == len(spans)
+    assert all(text[s.start : s.end] == s.text for s in spans)
