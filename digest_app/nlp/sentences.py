@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -110,7 +111,8 @@ class SentenceSplitter:
     >>> [s.kind for s in splitter.spans("Results\\n\\nSales rose. Profit fell.")]
     ['heading', 'text', 'text']
 
-    Build one and reuse it: creating the Punkt tokenizer is the expensive part.
+    Splitters are cheap to build; training one (:meth:`trained`) is not, so
+    keep a trained splitter (or its :meth:`to_json`) around.
     """
 
     def __init__(self, params: PunktParameters | None = None) -> None:
@@ -228,13 +230,15 @@ def punkt_tokenizer(params: PunktParameters) -> PunktSentenceTokenizer:
     return _fast_punkt_class()(params, lang_vars=_stdlib_regex_language_vars())
 
 
+@lru_cache(maxsize=None)
 def _stdlib_regex_language_vars():
     """NLTK's Punkt language variables with two of its patterns compiled by ``re``.
 
     NLTK runs every pattern through a ReDoS guard (the ``regex`` engine under a
     timeout), which costs more than the matching on short texts. The candidate
     finder and the quote realigner are fixed, linear patterns, so we compile
-    the very same pattern strings with ``re``; decisions are unchanged.
+    the very same pattern strings with ``re``; decisions are unchanged. The
+    instance holds only compiled patterns, so one is shared by all splitters.
     """
     from nltk.tokenize.punkt import PunktLanguageVars
 
@@ -253,6 +257,7 @@ def _stdlib_regex_language_vars():
     return StdlibRegexLanguageVars()
 
 
+@lru_cache(maxsize=None)
 def _fast_punkt_class() -> type[PunktSentenceTokenizer]:
     """NLTK's Punkt tokenizer, with its commonest decision taken without re-tokenizing.
 
@@ -270,28 +275,24 @@ def _fast_punkt_class() -> type[PunktSentenceTokenizer]:
     the word) goes to NLTK's own code, so decisions are NLTK's exactly; a test
     checks that on real articles.
     """
-    global _FastPunkt
-    if _FastPunkt is None:
-        from nltk.tokenize.punkt import PunktSentenceTokenizer
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-        class FastPunkt(PunktSentenceTokenizer):
-            def text_contains_sentbreak(self, text: str) -> bool:
-                if _QUESTION_CONTEXT.match(text):
-                    return True
-                plain = _PLAIN_WORD_PERIOD_CONTEXT.match(text)
-                if (
-                    plain
-                    and not self._params.collocations
-                    and plain.group(1).lower() not in self._params.abbrev_types
-                ):
-                    return True
-                return super().text_contains_sentbreak(text)
+    class FastPunkt(PunktSentenceTokenizer):
+        def text_contains_sentbreak(self, text: str) -> bool:
+            if _QUESTION_CONTEXT.match(text):
+                return True
+            plain = _PLAIN_WORD_PERIOD_CONTEXT.match(text)
+            if (
+                plain
+                and not self._params.collocations
+                and plain.group(1).lower() not in self._params.abbrev_types
+            ):
+                return True
+            return super().text_contains_sentbreak(text)
 
-        _FastPunkt = FastPunkt
-    return _FastPunkt
+    return FastPunkt
 
 
-_FastPunkt: type[PunktSentenceTokenizer] | None = None
 # Contexts are "<previous word><.?!><following punctuation, or space and next word>".
 _QUESTION_CONTEXT = re.compile(r"\S*[?!](?:\s+\S|[^\s.])")
 _PLAIN_WORD_PERIOD_CONTEXT = re.compile(r"([^\W\d_]{2,})\.(?:\s+\S|[^\s.])")
