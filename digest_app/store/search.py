@@ -31,6 +31,7 @@ from digest_app.store import fts
 from digest_app.store.articles import _HEADER_SELECT, header_from_row
 from digest_app.store.cjk_terms import has_unspaced, query_terms, split_unspaced
 from digest_app.store.query import Atom, Filter, Query, Term, parse
+from digest_app.timestamps import from_db
 
 if TYPE_CHECKING:
     from digest_app.store.library import Library
@@ -55,6 +56,8 @@ _CJK_COLUMNS = "{cjk_head cjk_body}"
 
 #: Relevance ranks at most this many matches: the most recently added ones.
 RANK_WINDOW = 1000
+#: Date filters bound the index's walk by article ID when they keep at most this share.
+BOUNDED_SHARE = 0.15
 
 # Highlight markers inside snippets until they become «» or <mark>: control
 # characters, which the query parser strips, so no query can forge them.
@@ -90,6 +93,9 @@ class _Plan:
     #: The same conditions with tags tested through lists SQLite can start from
     #: (``where`` tests each row, which is cheaper once something else drives).
     listed: list[str]
+    #: Article IDs outside these cannot pass the date filters (see ``_bounded``).
+    low: int = 0
+    high: int = 2**63 - 1
 
     def where_sql(self, joiner: str = " WHERE ", *, listed: bool = False) -> str:
         where = self.listed if listed else self.where
@@ -99,11 +105,12 @@ class _Plan:
     def matches(self) -> str:
         """FROM and WHERE for the articles the words match, filtered: the index
         drives, each match looks up its narrow ``search_meta`` row only if filtered."""
+        bounded = f"search_index MATCH ? AND search_index.rowid BETWEEN {self.low} AND {self.high}"
         if not self.where:
-            return "FROM search_index WHERE search_index MATCH ?"
+            return f"FROM search_index WHERE {bounded}"
         return (
             "FROM search_index CROSS JOIN search_meta m ON m.article_id = search_index.rowid"
-            f" WHERE search_index MATCH ?{self.where_sql(' AND ')}"
+            f" WHERE {bounded}{self.where_sql(' AND ')}"
         )
 
 
@@ -135,7 +142,7 @@ class SearchStore:
         if sort not in SORTS:
             raise InputError(f"unknown sort order {sort!r}: use relevance or newest")
         parsed = self._parsed(query)
-        plan = _compile(parsed)
+        plan = self._bounded(_compile(parsed), parsed)
         notes = parsed.notes + self._missing_labels(parsed)
         total = self._count(plan) if count else None
         if plan.match is None:
@@ -178,7 +185,8 @@ class SearchStore:
 
     def count(self, query: str | Query) -> int:
         """How many articles match *query* (for smart-folder badges)."""
-        return self._count(_compile(self._parsed(query)))
+        parsed = self._parsed(query)
+        return self._count(self._bounded(_compile(parsed), parsed))
 
     def save(self, name: str, query: str) -> SavedSearch:
         """Keep *query* as a smart folder called *name* (replacing one of that name)."""
@@ -271,6 +279,45 @@ class SearchStore:
         )
         return [r[0] for r in rows]
 
+    def _bounded(self, plan: _Plan, parsed: Query) -> _Plan:
+        """*plan* with the range of article IDs its required date filters allow.
+
+        Articles mostly arrive in date order, so ``after:7d`` allows only the
+        last few IDs, and bounding the index's walk to them spares it every
+        older match. The bound is exact (the highest or lowest ID among the
+        articles in the date range), found by reading the date index over that
+        range (0.2 µs an article): done only when the range looks like a small
+        share of the library.
+        """
+        if plan.match is None:
+            return plan
+        dates = [
+            a for g in parsed.groups if len(g) == 1 for a in g
+            if isinstance(a, Filter) and a.field in ("after", "before")
+        ]
+        if not dates:
+            return plan
+        first, last = self._lib.query(
+            "SELECT (SELECT min(sort_date) FROM search_meta), (SELECT max(sort_date) FROM search_meta)"
+        )[0]
+        if first is None:
+            return plan
+        low, high = plan.low, plan.high
+        for atom in dates:
+            share = _date_share(first, last, atom.value, after=atom.field == "after")
+            if share > BOUNDED_SHARE:
+                continue
+            # INDEXED BY: left alone, SQLite looks for min(article_id) in ID order.
+            if atom.field == "after":
+                sql = "SELECT min(article_id) FROM search_meta INDEXED BY search_meta_date WHERE sort_date >= ?"
+            else:
+                sql = "SELECT max(article_id) FROM search_meta INDEXED BY search_meta_date WHERE sort_date < ?"
+            bound = self._lib.query(sql, (atom.value,))[0][0]
+            if bound is None:
+                return dataclasses.replace(plan, low=1, high=0)  # nothing in the range
+            low, high = (max(low, bound), high) if atom.field == "after" else (low, min(high, bound))
+        return dataclasses.replace(plan, low=low, high=high)
+
     def _library_size(self) -> int:
         # The highest ID: a close, constant-time stand-in for the number of articles.
         return self._lib.query("SELECT max(article_id) FROM search_meta")[0][0] or 0
@@ -297,9 +344,11 @@ class SearchStore:
             )
             params: tuple = (*plan.params, plan.match, limit, offset)
         else:
+            # CROSS JOIN even without filters: the sort needs each match's date.
             sql = (
                 "SELECT m.article_id FROM search_index CROSS JOIN search_meta m"
-                f" ON m.article_id = search_index.rowid WHERE search_index MATCH ?"
+                " ON m.article_id = search_index.rowid WHERE search_index MATCH ?"
+                f" AND search_index.rowid BETWEEN {plan.low} AND {plan.high}"
                 f"{plan.where_sql(' AND ')} ORDER BY m.sort_date DESC, m.article_id DESC"
                 " LIMIT ? OFFSET ?"
             )
@@ -399,6 +448,16 @@ def _compile(query: Query) -> _Plan:
         listed.append(without)
         params.append(" OR ".join(excluded_terms))
     return _Plan(match, where, params, _needles(query), listed)
+
+
+def _date_share(first: str, last: str, moment: str, *, after: bool) -> float:
+    """Roughly what share of the library lies after (or before) *moment*, judging
+    by the first and last dates alone (stored timestamps, as text)."""
+    start, end, at = (from_db(t).timestamp() for t in (first, last, moment))
+    if end <= start:
+        return 1.0
+    before = min(max((at - start) / (end - start), 0.0), 1.0)
+    return 1.0 - before if after else before
 
 
 def _tag_prefilters(query: Query) -> list[str]:
