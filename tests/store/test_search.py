@@ -358,3 +358,17 @@ def test_very_broad_searches_rank_the_most_recently_added_matches(library):
     assert old.article_id not in [h.header.id for h in results.hits]
     assert any(f"ranked the {RANK_WINDOW:,} most recently added" in n for n in results.notes)
     assert [h.header.title for h in library.search.run("common ground").hits] == ["Common ground"]
+
+
+@pytest.mark.parametrize("dates, where", [
+    ("after:2024-11-20", "sort_date >= '2024-11-20'"),
+    ("before:2024-02", "sort_date < '2024-02'"),
+    ("after:2024-12 before:2024-12-15", "sort_date >= '2024-12' AND sort_date < '2024-12-15'"),
+    ("after:2031", "0"),
+])
+def test_date_filters_are_exact_when_ids_do_not_follow_dates(wide, dates, where):
+    expected = newest_ids(wide, f"text LIKE 'alpha%' AND {where}")
+    results = wide.search.run(f"alpha {dates}", sort="newest", limit=500)
+    assert [h.header.id for h in results.hits] == expected
+    assert results.total == wide.search.count(f"{dates} alpha") == len(expected)
+    assert {h.header.id for h in wide.search.run(f"alpha {dates}", limit=500).hits} == set(expected)
