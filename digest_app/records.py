@@ -38,6 +38,10 @@ class ParsedArticle:
     ``text`` is plain text with paragraphs separated by a blank line.
     ``content_html`` is sanitized HTML (empty when the origin had none);
     ``published`` is timezone-aware UTC or None when the origin states no date.
+
+    The collection layer fills in the last three: ``relevance`` (the topic score),
+    ``full_text_url`` (the page the text was extracted from, when the feed gave only
+    a teaser) and ``image_id`` (the lead image cached in the library).
     """
 
     title: str
@@ -50,6 +54,9 @@ class ParsedArticle:
     language: str | None = None
     feed_summary: str | None = None
     image_url: str | None = None
+    relevance: float | None = None
+    full_text_url: str | None = None
+    image_id: str | None = None
 
     @property
     def word_count(self) -> int:
@@ -86,7 +93,11 @@ class OutlineFeed:
 
 @dataclass(frozen=True)
 class Source:
-    """Where articles come from: a feed, a web page, or local files."""
+    """Where articles come from: a feed, a web page, or local files.
+
+    ``retry_after`` is set when the server asked us to wait (rate limiting): a
+    refresh skips the source until then. Counts leave out linked duplicates.
+    """
 
     id: int
     kind: SourceKind
@@ -102,11 +113,16 @@ class Source:
     error_count: int = 0
     article_count: int = 0
     unread_count: int = 0
+    retry_after: datetime | None = None
 
 
 @dataclass(frozen=True)
 class ArticleHeader:
-    """What a listing shows of an article: no body, so lists stay light."""
+    """What a listing shows of an article: no body, so lists stay light.
+
+    ``duplicates`` counts the copies of this story from other sources that are
+    linked to it (and hidden from listings).
+    """
 
     id: int
     title: str
@@ -120,11 +136,30 @@ class ArticleHeader:
     word_count: int
     language: str | None = None
     tags: tuple[str, ...] = ()
+    duplicates: int = 0
+
+
+@dataclass(frozen=True)
+class AlsoIn:
+    """Another copy of the same story: which source has it, and where it lives."""
+
+    article_id: int
+    source_id: int | None
+    source_title: str
+    url: str | None
+    kept: bool = False
 
 
 @dataclass(frozen=True)
 class Article:
-    """A stored article with everything the reader shows."""
+    """A stored article with everything the reader shows.
+
+    ``duplicate_of`` is the ID of the copy kept when this article repeats a story
+    already in the library; ``also_in`` lists the other copies of the story (the
+    kept one first). ``relevance`` is the topic score (None for articles stored
+    before scoring existed); ``full_text_url`` the page the text was extracted
+    from when the feed gave only a teaser.
+    """
 
     id: int
     title: str
@@ -147,6 +182,10 @@ class Article:
     summary: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     tags: tuple["ArticleTag", ...] = ()
+    relevance: float | None = None
+    full_text_url: str | None = None
+    duplicate_of: int | None = None
+    also_in: tuple[AlsoIn, ...] = ()
 
 
 @dataclass(frozen=True)
