@@ -37,6 +37,8 @@ class Library:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         from digest_app.store.articles import ArticleStore
         from digest_app.store.digests import DigestStore
+        from digest_app.store.duplicates import DuplicateStore
+        from digest_app.store.images import ImageStore
         from digest_app.store.search import SearchStore
         from digest_app.store.searches import SavedSearchStore
         from digest_app.store.settings import SettingsStore
@@ -53,6 +55,8 @@ class Library:
         self.digests = DigestStore(self)
         self.settings = SettingsStore(self)
         self.search = SearchStore(self)
+        self.duplicates = DuplicateStore(self)
+        self.images = ImageStore(self)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> "Library":

@@ -133,10 +133,74 @@ def _v2_search_index(conn: sqlite3.Connection) -> None:
     fts.rebuild(conn)
 
 
+def _v3_collection(conn: sqlite3.Connection) -> None:
+    """Collecting from the web: fetch schedule, relevance, full text, lead images, duplicates.
+
+    - ``sources.retry_after``: a rate-limited source is not fetched again before this time.
+    - ``articles.relevance``: the topic score; ``full_text_url``: the page the text was
+      extracted from when the feed gave only a teaser; ``image_id``: the cached lead image.
+    - ``images``: cached lead images (bytes in files beside the library, see store/images.py).
+    - ``article_anchors``: near-duplicate anchors (collect/neardup.py), filled in here for
+      the articles already stored.
+    - ``duplicate_links``: an article that repeats another (the copy kept); when the kept
+      copy is deleted, its oldest duplicate is kept instead.
+    """
+    run_script(
+        conn,
+        """
+        ALTER TABLE sources ADD COLUMN retry_after TEXT;
+        ALTER TABLE articles ADD COLUMN relevance REAL;
+        ALTER TABLE articles ADD COLUMN full_text_url TEXT;
+        ALTER TABLE articles ADD COLUMN image_id TEXT;
+        -- Cross-source identity: the same guid or address in another source.
+        CREATE INDEX articles_guid ON articles(guid) WHERE guid IS NOT NULL;
+
+        CREATE TABLE images (
+            id TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            mime TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            fetched TEXT NOT NULL
+        );
+
+        CREATE TABLE article_anchors (
+            anchor INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (anchor, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_anchors_article ON article_anchors(article_id);
+
+        CREATE TABLE duplicate_links (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            kept_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            reason TEXT NOT NULL CHECK (reason IN ('guid', 'url', 'text')),
+            linked TEXT NOT NULL,
+            CHECK (article_id != kept_id)
+        );
+        CREATE INDEX duplicate_links_kept ON duplicate_links(kept_id);
+
+        -- Deleting the kept copy keeps its oldest duplicate instead: the others are
+        -- linked to that one first, then its own link goes (leaving it visible).
+        CREATE TRIGGER duplicate_keeper_removed BEFORE DELETE ON articles
+        WHEN EXISTS (SELECT 1 FROM duplicate_links WHERE kept_id = old.id)
+        BEGIN
+            UPDATE duplicate_links
+               SET kept_id = (SELECT min(article_id) FROM duplicate_links WHERE kept_id = old.id)
+             WHERE kept_id = old.id
+               AND article_id > (SELECT min(article_id) FROM duplicate_links WHERE kept_id = old.id);
+            DELETE FROM duplicate_links WHERE kept_id = old.id;
+        END;
+        """,
+    )
+    from digest_app.store.duplicates import index_all_anchors
+
+    index_all_anchors(conn)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 #: Migration *i* (1-based) brings a library from version i-1 to version i.
-MIGRATIONS: list[Migration] = [_v1_foundation, _v2_search_index]
+MIGRATIONS: list[Migration] = [_v1_foundation, _v2_search_index, _v3_collection]
 
 
 def latest_version() -> int:
