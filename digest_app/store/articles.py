@@ -7,6 +7,9 @@
 Identity within a source is the feed guid, else the canonical URL, else the hash
 of the text, so storing the same material twice adds nothing and a changed
 article is updated in place (its read/starred flags and tags stay).
+
+Articles linked as duplicates of another (``lib.duplicates``) are left out of
+listings and counts unless ``ArticleFilter(include_duplicates=True)`` asks for them.
 """
 
 from __future__ import annotations
@@ -54,9 +57,14 @@ _HEADER_SELECT = """
     SELECT a.id, a.title, a.source_id, COALESCE(NULLIF(s.title, ''), s.url, '') AS source_title,
            a.url, a.published, a.fetched, a.is_read, a.is_starred, a.word_count, a.language,
            (SELECT group_concat(t.name, char(31)) FROM article_tags at
-              JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id) AS tag_names
+              JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id) AS tag_names,
+           (SELECT COUNT(*) FROM duplicate_links d WHERE d.kept_id = a.id) AS duplicate_count
     FROM articles a LEFT JOIN sources s ON s.id = a.source_id
 """
+
+#: True for an article that is not a linked copy of another. Tested against the
+#: narrow ``duplicate_links`` table, so a count never reads the articles' rows.
+NOT_DUPLICATE = "a.id NOT IN (SELECT article_id FROM duplicate_links)"
 
 
 def content_hash(text: str) -> str:
@@ -67,7 +75,10 @@ def content_hash(text: str) -> str:
 
 @dataclass(frozen=True)
 class ArticleFilter:
-    """Which articles a listing shows. Every field narrows; None means "any"."""
+    """Which articles a listing shows. Every field narrows; None means "any".
+
+    Linked duplicates are left out unless *include_duplicates* is true.
+    """
 
     source_id: int | None = None
     tag: str | None = None
@@ -76,10 +87,13 @@ class ArticleFilter:
     since: datetime | None = None
     until: datetime | None = None
     ids: Sequence[int] | None = None
+    include_duplicates: bool = False
 
     def where(self) -> tuple[str, list[object]]:
         clauses: list[str] = []
         params: list[object] = []
+        if not self.include_duplicates:
+            clauses.append(NOT_DUPLICATE)
         if self.source_id is not None:
             clauses.append("a.source_id = ?")
             params.append(self.source_id)
@@ -156,9 +170,9 @@ class ArticleStore:
         if existing is None:
             cur = conn.execute(
                 """INSERT INTO articles (source_id, guid, canonical_url, fetched, word_count,
-                       content_hash, title, text, content_html, url, author, published,
-                       language, feed_summary, image_url)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       content_hash, relevance, full_text_url, image_id, title, text,
+                       content_html, url, author, published, language, feed_summary, image_url)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     source_id,
                     item.guid,
@@ -166,6 +180,9 @@ class ArticleStore:
                     fetched,
                     count_words(item.text),
                     digest,
+                    item.relevance,
+                    item.full_text_url,
+                    item.image_id,
                     *(values[f] for f in _CONTENT_FIELDS),
                 ),
             )
@@ -177,6 +194,9 @@ class ArticleStore:
         conn.execute(
             f"""UPDATE articles SET {assignments}, canonical_url = ?, word_count = ?,
                     content_hash = ?, fetched = ?,
+                    relevance = COALESCE(?, relevance),
+                    full_text_url = COALESCE(?, full_text_url),
+                    image_id = COALESCE(?, image_id),
                     summary = CASE WHEN ? THEN NULL ELSE summary END,
                     keywords = CASE WHEN ? THEN NULL ELSE keywords END
                 WHERE id = ?""",
@@ -186,6 +206,9 @@ class ArticleStore:
                 count_words(item.text),
                 digest,
                 fetched,
+                item.relevance,
+                item.full_text_url,
+                item.image_id,
                 text_changed,
                 text_changed,
                 existing["id"],
@@ -208,14 +231,39 @@ class ArticleStore:
         else:
             sql, key = "content_hash = ?", digest
         return conn.execute(
-            f"SELECT id, {', '.join(_CONTENT_FIELDS)} FROM articles"
+            f"SELECT id, full_text_url, {', '.join(_CONTENT_FIELDS)} FROM articles"
             f" WHERE source_id = ? AND {sql} ORDER BY id LIMIT 1",
             (source_id, key),
         ).fetchone()
 
-    def set_read(self, article_ids: Iterable[int], read: bool = True) -> int:
-        """Mark articles read or unread. Returns how many changed."""
-        return self._set_flag("is_read", article_ids, read)
+    def find_stored(self, source_id: int, parsed: ParsedArticle) -> StoredCopy | None:
+        """The stored copy of *parsed* in the source (same identity as :meth:`store`), if any.
+
+        A collector asks before doing expensive work for an entry (fetching its page).
+        """
+        row = self._find_identity(
+            self._lib.conn,
+            source_id,
+            parsed.guid,
+            canonical_url(parsed.url),
+            content_hash(parsed.title + "\n" + parsed.text),
+        )
+        if row is None:
+            return None
+        return StoredCopy(article_id=row["id"], full_text_url=row["full_text_url"])
+
+    def set_read(
+        self, article_ids: Iterable[int], read: bool = True, *, with_duplicates: bool = False
+    ) -> int:
+        """Mark articles read or unread. Returns how many changed.
+
+        Only the articles given change; *with_duplicates* marks every linked copy
+        of their stories too (when the user asks for it).
+        """
+        ids = list(article_ids)
+        if with_duplicates:
+            ids = list(dict.fromkeys(i for article_id in ids for i in self._lib.duplicates.group(article_id)))
+        return self._set_flag("is_read", ids, read)
 
     def set_starred(self, article_ids: Iterable[int], starred: bool = True) -> int:
         """Star or unstar articles. Returns how many changed."""
@@ -276,6 +324,7 @@ class ArticleStore:
                 (article_id,),
             )
         )
+        link = self._lib.query("SELECT kept_id FROM duplicate_links WHERE article_id = ?", (article_id,))
         return Article(
             id=row["id"],
             title=row["title"],
@@ -298,6 +347,10 @@ class ArticleStore:
             summary=tuple(json.loads(row["summary"])) if row["summary"] else (),
             keywords=tuple(json.loads(row["keywords"])) if row["keywords"] else (),
             tags=tags,
+            relevance=row["relevance"],
+            full_text_url=row["full_text_url"],
+            duplicate_of=link[0]["kept_id"] if link else None,
+            also_in=self._lib.duplicates.also_in(article_id),
         )
 
     def exists(self, article_id: int) -> bool:
@@ -324,7 +377,8 @@ class ArticleStore:
         """Headers for the given IDs, in the order given (unknown IDs are skipped)."""
         if not article_ids:
             return []
-        by_id = {h.id: h for h in self.list(ArticleFilter(ids=list(article_ids)), limit=None)}
+        where = ArticleFilter(ids=list(article_ids), include_duplicates=True)
+        by_id = {h.id: h for h in self.list(where, limit=None)}
         return [by_id[i] for i in article_ids if i in by_id]
 
     def count(self, where: ArticleFilter | None = None) -> int:
@@ -353,6 +407,15 @@ class ArticleStore:
                 tuple(article_ids),
             )
         ]
+
+
+@dataclass(frozen=True)
+class StoredCopy:
+    """What a collector needs to know of an article already stored."""
+
+    article_id: int
+    #: The page its text was extracted from (the feed gave only a teaser), if so.
+    full_text_url: str | None
 
 
 @dataclass(frozen=True)
@@ -391,4 +454,5 @@ def header_from_row(row: sqlite3.Row) -> ArticleHeader:
         word_count=row["word_count"],
         language=row["language"],
         tags=tuple(sorted(tag_names.split("\x1f"), key=str.casefold)) if tag_names else (),
+        duplicates=row["duplicate_count"],
     )
