@@ -23,11 +23,13 @@ if TYPE_CHECKING:
 LOCAL_FILES_URL = "local:files"
 LOCAL_FILES_TITLE = "Local files"
 
+# Linked duplicates are not counted: listings leave them out too.
 _SELECT = """
     SELECT s.*,
-           (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS article_count,
-           (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id AND a.is_read = 0)
-               AS unread_count
+           (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id
+               AND a.id NOT IN (SELECT article_id FROM duplicate_links)) AS article_count,
+           (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id AND a.is_read = 0
+               AND a.id NOT IN (SELECT article_id FROM duplicate_links)) AS unread_count
     FROM sources s
 """
 
@@ -106,15 +108,22 @@ class SourceStore:
         etag: str | None = None,
         last_modified: str | None = None,
         fetched: "datetime | None" = None,
+        retry_after: "datetime | None" = None,
     ) -> None:
-        """Remember how the last fetch of a source went (for conditional GET and badges)."""
+        """Remember how the last fetch of a source went (for conditional GET and badges).
+
+        *retry_after* is when the server allows the next fetch (it asked us to wait);
+        any other outcome clears it.
+        """
         with self._lib.write() as conn:
             conn.execute(
                 """UPDATE sources SET last_status = ?, last_error = ?, last_fetched = ?,
                        error_count = CASE WHEN ? IS NULL THEN 0 ELSE error_count + 1 END,
-                       etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified)
+                       etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),
+                       retry_after = ?
                    WHERE id = ?""",
-                (status, error, to_db(fetched or utc_now()), error, etag, last_modified, source_id),
+                (status, error, to_db(fetched or utc_now()), error, etag, last_modified,
+                 to_db(retry_after), source_id),
             )
 
     def remove(self, source_id: int) -> int:
@@ -141,4 +150,5 @@ def _source(row: sqlite3.Row) -> Source:
         error_count=row["error_count"],
         article_count=row["article_count"],
         unread_count=row["unread_count"],
+        retry_after=from_db(row["retry_after"]),
     )
