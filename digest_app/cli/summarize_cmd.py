@@ -17,7 +17,6 @@ and line number, and exit status 1; lines before it have been written.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 from collections.abc import Iterator
@@ -51,7 +50,7 @@ def run_summarize(args: argparse.Namespace, ctx: Context) -> int:
     with ExitStack() as stack:
         source, name = _open_input(args.input, stack)
         sink = _open_output(args.output, stack) if args.output else ctx.out
-        for line_number, item in _records(source, name):
+        for item in _records(source, name):
             summary = summarize(item["text"], item.get("title"), sentences=sentences, words=args.words)
             sink.write(json.dumps({"id": item["id"], "summary": summary}, ensure_ascii=False))
             sink.write("\n")
@@ -68,16 +67,11 @@ def _positive(value: str) -> int:
     return number
 
 
-def _open_input(path: str | None, stack: ExitStack) -> tuple[IO[str], str]:
+def _open_input(path: str | None, stack: ExitStack) -> tuple[IO[bytes], str]:
     if path is None:
-        if not hasattr(sys.stdin, "buffer"):
-            return sys.stdin, "<stdin>"
-        # UTF-8 whatever the locale says; detach afterwards so stdin stays open.
-        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
-        stack.callback(stdin.detach)
-        return stdin, "<stdin>"
+        return getattr(sys.stdin, "buffer", sys.stdin), "<stdin>"
     try:
-        return stack.enter_context(open(path, encoding="utf-8")), path
+        return stack.enter_context(open(path, "rb")), path
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
 
@@ -89,15 +83,15 @@ def _open_output(path: str, stack: ExitStack) -> IO[str]:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _records(source: IO[str], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, checked record) for every non-blank line."""
-    line_number = 0
-    try:
-        for line_number, line in enumerate(source, start=1):
-            if line.strip():
-                yield line_number, _record(line, name, line_number)
-    except UnicodeDecodeError:
-        raise InputError(f"{name}: line {line_number + 1}: not UTF-8 text") from None
+def _records(source: IO[bytes], name: str) -> Iterator[dict[str, Any]]:
+    """The checked record of every non-blank line (decoded line by line, to name a bad one)."""
+    for line_number, raw in enumerate(source, start=1):
+        try:
+            line = raw.decode("utf-8-sig" if line_number == 1 else "utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: line {line_number}: not UTF-8 text") from None
+        if line.strip():
+            yield _record(line, name, line_number)
 
 
 def _record(line: str, name: str, line_number: int) -> dict[str, Any]:

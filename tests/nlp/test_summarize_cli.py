@@ -24,7 +24,8 @@ ARTICLE = (
 
 
 def _run(argv, stdin_text, monkeypatch, capsys):
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin_text.encode("utf-8")), encoding="utf-8"))
+    data = stdin_text if isinstance(stdin_text, bytes) else stdin_text.encode("utf-8")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
     status = main(["summarize", *argv])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
@@ -77,6 +78,7 @@ def test_input_and_output_files(tmp_path, monkeypatch, capsys):
         (_lines({"text": ARTICLE}), '<stdin>: line 1: "id" is missing'),
         ("\n[1, 2]\n", "<stdin>: line 2: expected a JSON object"),
         (_lines({"id": 1, "text": ARTICLE, "title": 5}), '<stdin>: line 1: "title" is not a string'),
+        (_lines({"id": 1, "text": ARTICLE}).encode() + b'{"id": 2, "text": "caf\xe9"}\n', "<stdin>: line 2: not UTF-8"),
     ],
 )
 def test_bad_input_is_one_line_naming_the_input_and_line_with_status_1(stdin_text, message, monkeypatch, capsys):
