@@ -57,8 +57,9 @@ class Token(NamedTuple):
 def terms(text: str, language: str | None = None) -> list[str]:
     """The scoring terms of *text*, in order, repeats kept.
 
-    *language* picks the stopword list and stemmer (English when None or when
-    we have no stemmer for it); CJK runs always become character bigrams.
+    *language* (ISO 639-1, or a tag such as ``"de-DE"``) picks the stopword
+    list and stemmer, English when None or when we have no stemmer for it; CJK
+    runs always become character bigrams.
     """
     vocabulary = _vocabulary(language)
     known = vocabulary.known  # hot loop: look the cache up inline
@@ -132,7 +133,9 @@ _vocabularies: dict[str, _Vocabulary] = {}
 
 
 def _vocabulary(language: str | None) -> _Vocabulary:
-    key = language if language in SNOWBALL_LANGUAGES else "en"
+    # Feeds and pages give tags like "en-US" or "de_DE": the primary subtag decides.
+    primary = (language or "").replace("_", "-").split("-")[0].lower()
+    key = primary if primary in SNOWBALL_LANGUAGES else "en"
     vocabulary = _vocabularies.get(key)
     if vocabulary is None:
         vocabulary = _vocabularies[key] = _Vocabulary(key)

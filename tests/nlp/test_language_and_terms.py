@@ -56,3 +56,4 @@ def test_chinese_becomes_character_bigrams_without_function_characters():
 
 def test_other_languages_use_their_own_stopwords_and_stemmer():
     assert terms("die Telefone und die Uhren", "de") == ["telefon", "uhr"]
+    assert terms("die Telefone und die Uhren", "de-DE") == ["telefon", "uhr"]
