@@ -1,21 +1,105 @@
-"""The shared tail of import and refresh: prepare, store, then summarize.
+"""The shared tail of import and refresh: prepare, filter, store, link copies, tag, summarize.
 
-    parsed articles -> language filled in -> stored (one transaction)
-                    -> summaries and keywords for what is new or changed
+    parsed articles -> language and topic relevance filled in
+                    -> irrelevant ones dropped, on sources with the topic filter on
+                    -> stored (one transaction), then in the same transaction:
+                       copies of stories already in the library linked to the kept copy,
+                       automatic (rule) tags on the new articles
+                    -> summaries and keywords for what is new or changed (outside the
+                       transaction: the NLP takes a while, and others may want to write)
 
 Both ``digest-app import`` and a feed refresh end here, so an article is
-treated the same whichever way it arrived.
+treated the same whichever way it arrived::
+
+    >>> batch = store_batch(lib, source.id, feed.entries)
+    >>> batch.added, batch.filtered_out, batch.duplicates
+    (12, 3, 2)
+
+The topic profile and tag rules are the library's (the user's edited copies
+beside the library file, else the shipped ones), read once and re-read when
+the file changes.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
 
+from digest_app.collect import neardup
+from digest_app.collect.tag_rules import TagRules, load_rules, rule_tags, rules_path_for
+from digest_app.collect.topic import TopicProfile, load_profile, profile_path_for, score
 from digest_app.nlp.language import detect_language
-from digest_app.summaries import summarize_stored
 from digest_app.records import ParsedArticle, StoreResult
 from digest_app.store import Library
+from digest_app.store.duplicates import anchor_text
+from digest_app.summaries import summarize_stored
+from digest_app.urls import canonical_url
+
+
+@dataclass(frozen=True)
+class StoredBatch:
+    """What storing a batch of articles did.
+
+    ``results`` has one entry per article stored (in order; the ones the topic
+    filter dropped are not there). ``duplicates`` counts new articles that repeat
+    a story already in the library (now linked to the copy kept); ``tagged`` the
+    automatic tags put on new articles.
+    """
+
+    results: tuple[StoreResult, ...] = ()
+    filtered_out: int = 0
+    duplicates: int = 0
+    tagged: int = 0
+
+    @property
+    def added(self) -> int:
+        return sum(r.status == "added" for r in self.results)
+
+    @property
+    def updated(self) -> int:
+        return sum(r.status == "updated" for r in self.results)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(r.status == "unchanged" for r in self.results)
+
+    @property
+    def changed_ids(self) -> list[int]:
+        """Articles added or updated: the ones that need a (new) summary."""
+        return [r.article_id for r in self.results if r.status != "unchanged"]
+
+
+@dataclass(frozen=True)
+class TopicRules:
+    """The library's topic profile and tag rules."""
+
+    profile: TopicProfile
+    tag_rules: TagRules
+
+    def relevance(self, article: ParsedArticle) -> float:
+        return score(article.title, article.text, self.profile).score
+
+    def is_relevant(self, relevance: float) -> bool:
+        return relevance >= self.profile.threshold
+
+
+def topic_rules(lib: Library) -> TopicRules:
+    """The topic profile and tag rules *lib* uses (raises InputError naming a broken file)."""
+    return TopicRules(
+        profile=_cached(load_profile, profile_path_for(lib.path)),
+        tag_rules=_cached(load_rules, rules_path_for(lib.path)),
+    )
+
+
+def with_relevance(article: ParsedArticle, rules: TopicRules) -> ParsedArticle:
+    """*article* with its topic score filled in (kept if already there)."""
+    if article.relevance is not None:
+        return article
+    return dataclasses.replace(article, relevance=rules.relevance(article))
 
 
 def store_articles(
@@ -25,13 +109,103 @@ def store_articles(
     *,
     summarize: bool = True,
 ) -> list[StoreResult]:
-    """Store *articles* for a source and summarize the added and changed ones."""
-    prepared = [_with_language(article) for article in articles]
-    results = lib.articles.store_many(source_id, prepared)
+    """Store *articles* for a source and summarize the added and changed ones
+    (:func:`store_batch` with the source's own topic filter)."""
+    return list(store_batch(lib, source_id, articles, summarize=summarize).results)
+
+
+def store_batch(
+    lib: Library,
+    source_id: int,
+    articles: Sequence[ParsedArticle],
+    *,
+    topic_filter: bool | None = None,
+    summarize: bool = True,
+) -> StoredBatch:
+    """Store *articles* for a source; see the module docstring.
+
+    *topic_filter* None follows the source's setting. With *summarize* false the
+    caller summarizes ``batch.changed_ids`` itself: do that when calling inside
+    your own ``lib.write()`` transaction, so the NLP does not hold the lock.
+    """
+    rules = topic_rules(lib)
+    if topic_filter is None:
+        topic_filter = lib.sources.get(source_id).topic_filter
+    prepared = [with_relevance(_with_language(a), rules) for a in articles]
+    kept = [a for a in prepared if not topic_filter or rules.is_relevant(a.relevance or 0.0)]
+    # Work for articles that are probably new is done before taking the write lock.
+    fresh = [lib.articles.find_stored(source_id, a) is None for a in kept]
+    fingerprints = [_fingerprint(a) if new else None for a, new in zip(kept, fresh)]
+    with lib.write():
+        results = lib.articles.store_many(source_id, kept)
+        duplicates, originals = 0, []
+        for result, article, fp in zip(results, kept, fingerprints):
+            if result.status == "unchanged":
+                continue
+            fp = fp or _fingerprint(article)
+            if result.status == "added":
+                if _link_if_copy(lib, result.article_id, article, fp):
+                    duplicates += 1
+                if lib.duplicates.kept_copy(result.article_id) == result.article_id:
+                    originals.append((result.article_id, article))
+            lib.duplicates.index(result.article_id, fp.anchors)
+        tagged = _tag(lib, originals, rules.tag_rules)
+    batch = StoredBatch(
+        results=tuple(results),
+        filtered_out=len(prepared) - len(kept),
+        duplicates=duplicates,
+        tagged=tagged,
+    )
     if summarize:
-        changed = [r.article_id for r in results if r.status != "unchanged"]
-        summarize_stored(lib, changed)
-    return results
+        summarize_stored(lib, batch.changed_ids)
+    return batch
+
+
+def _link_if_copy(lib: Library, article_id: int, article: ParsedArticle, fp: neardup.Fingerprint) -> bool:
+    """Link a new article to the copy kept of its story, if the library has one:
+    the same global guid or canonical URL, else near-duplicate text."""
+    match = lib.duplicates.same_story(article_id, guid=article.guid, canonical_url=canonical_url(article.url))
+    if match is None:
+        candidates = lib.duplicates.candidates(
+            fp.probe_keys, min_shared=fp.min_shared_anchors, limit=neardup.CANDIDATE_LIMIT, exclude=article_id
+        )
+        texts = {t.article_id: t for t in lib.articles.texts(candidates)}
+        for candidate in candidates:
+            text = texts.get(candidate)
+            if text is not None and neardup.is_near_duplicate(fp, _fingerprint_text(text.title, text.text)):
+                match = (lib.duplicates.kept_copy(candidate), "text")
+                break
+    if match is None:
+        return False
+    lib.duplicates.link(article_id, match[0], match[1])
+    return True
+
+
+def _tag(lib: Library, articles: list[tuple[int, ParsedArticle]], rules: TagRules) -> int:
+    """Put the rule tags on new articles (origin "rule"); returns how many were added."""
+    by_tag: dict[str, list[int]] = {}
+    for article_id, article in articles:
+        for tag in rule_tags(article.title, article.text, rules):
+            by_tag.setdefault(tag, []).append(article_id)
+    if not by_tag:
+        return 0
+    added = 0
+    colors = {rule.tag: rule.color for rule in rules.rules}
+    known = {tag.name.casefold(): tag for tag in lib.tags.list()}
+    for tag, ids in by_tag.items():
+        added += lib.tags.add(ids, [tag], origin="rule")
+        existing = known.get(tag.casefold())
+        if colors.get(tag) and (existing is None or existing.color is None):
+            lib.tags.set_color(tag, colors[tag])
+    return added
+
+
+def _fingerprint(article: ParsedArticle) -> neardup.Fingerprint:
+    return _fingerprint_text(article.title, article.text)
+
+
+def _fingerprint_text(title: str, text: str) -> neardup.Fingerprint:
+    return neardup.fingerprint(anchor_text(title, text))
 
 
 def _with_language(article: ParsedArticle) -> ParsedArticle:
@@ -39,3 +213,21 @@ def _with_language(article: ParsedArticle) -> ParsedArticle:
         return article
     language = detect_language(article.title + "\n" + article.text)
     return dataclasses.replace(article, language=language) if language else article
+
+
+_T = TypeVar("_T")
+_loaded: dict[tuple[Callable, Path], tuple[int, object]] = {}
+
+
+def _cached(load: Callable[[Path], _T], path: Path) -> _T:
+    """``load(path)``, read again only when the file changes."""
+    try:
+        stamp = os.stat(path).st_mtime_ns
+    except OSError:
+        stamp = -1  # let load() report the problem
+    known = _loaded.get((load, path))
+    if known is not None and known[0] == stamp:
+        return known[1]  # type: ignore[return-value]
+    value = load(path)
+    _loaded[(load, path)] = (stamp, value)
+    return value
