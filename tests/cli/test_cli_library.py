@@ -74,12 +74,13 @@ def test_limit_is_honoured(seeded):
 
 def test_tag_untag_tags(seeded):
     first = json.loads(run("list", "--json", library=seeded).stdout)[0]["id"]
-    assert run("tag", str(first), "EV", "Earnings", library=seeded).returncode == 0
+    assert run("tag", str(first), "Watchlist", "To check", library=seeded).returncode == 0
     tags = json.loads(run("tags", "--json", library=seeded).stdout)
-    assert {(t["name"], t["count"]) for t in tags} >= {("EV", 1), ("Earnings", 1)}
-    assert run("untag", str(first), "EV", library=seeded).returncode == 0
+    assert {(t["name"], t["count"]) for t in tags} >= {("Watchlist", 1), ("To check", 1)}
+    assert run("untag", str(first), "watchlist", library=seeded).returncode == 0
     shown = json.loads(run("show", str(first), "--json", library=seeded).stdout)
-    assert [t["name"] for t in shown["tags"]] == ["Earnings"]
+    user_tags = [t["name"] for t in shown["tags"] if t["origin"] == "user"]
+    assert user_tags == ["To check"]
 
 
 def test_sources_lists_local_files(seeded):
