@@ -15,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from digest_app import APP_NAME, __version__
@@ -68,11 +69,18 @@ def open_window(path: Path, prefs: Preferences | None = None) -> MainWindow:
 
 
 def close_window(window: MainWindow) -> None:
-    """Close *window* and its library connection."""
-    window.close()
-    window.lib.close()
+    """Close *window* and its library connection, and let Qt free the window.
+
+    Closing a window that is already gone does nothing.
+    """
     if window in _windows:
         _windows.remove(window)
+    if not shiboken6.isValid(window):
+        return
+    window.close()
+    window.shut_down()
+    window.lib.close()
+    window.deleteLater()
 
 
 def _switch_library(window: MainWindow, path: Path) -> None:

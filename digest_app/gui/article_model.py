@@ -70,7 +70,9 @@ class Listing:
     def fetch(self, lib: Library, offset: int, limit: int, *, with_total: bool) -> ListPage:
         """One page of this listing (runs in the reader thread)."""
         if self.query is not None:
-            results = lib.search.run(self.query, limit=limit, offset=offset, sort=self.sort)  # type: ignore[arg-type]
+            results = lib.search.run(
+                self.query, limit=limit, offset=offset, sort=self.sort, count=with_total  # type: ignore[arg-type]
+            )
             rows = tuple(ListRow(hit.header, hit.snippet_html) for hit in results.hits)
             return ListPage(offset, rows, results.total, results.description, results.notes)
         headers = lib.articles.list(self.filter, limit=limit, offset=offset)
@@ -101,6 +103,8 @@ class ArticleListModel(QAbstractListModel):
 
     #: The first page of a new listing arrived (row count known).
     listingLoaded = Signal()
+    #: A reload after a change (refresh, import) is about to replace the rows.
+    aboutToReload = Signal()
     #: A reload after a change (refresh, import) replaced the rows.
     reloaded = Signal()
     #: A page failed to load: (message).
@@ -252,6 +256,8 @@ class ArticleListModel(QAbstractListModel):
             return
         if reset:
             first = pages[0]
+            if self.loaded:
+                self.aboutToReload.emit()
             self.beginResetModel()
             self._pages.clear()
             self._requested = {p.offset // PAGE_SIZE for p in pages}

@@ -130,25 +130,18 @@ class ArticleDelegate(QStyledItemDelegate):
         self, painter: QPainter, rect: QRect, snippet_html: str, font: QFont, theme: Theme, selected: bool
     ) -> None:
         metrics = QFontMetrics(font)
-        x, y = rect.left(), rect.top()
-        line = 0
-        for text, marked in snippet_segments(snippet_html):
-            for word in _words_with_spaces(text):
-                width = metrics.horizontalAdvance(word)
-                if x + width > rect.right() and x > rect.left():
-                    line += 1
-                    if line >= 2:
-                        return
-                    x, y = rect.left(), y + metrics.height()
-                    word = word.lstrip()
-                    width = metrics.horizontalAdvance(word)
+        height = metrics.height()
+        plain = QColor(theme.selection_text if selected else theme.muted)
+        for line, runs in enumerate(_wrap_runs(snippet_html, metrics, rect.width(), max_lines=2)):
+            y = rect.top() + line * height
+            for x, text, marked in runs:
+                width = metrics.horizontalAdvance(text)
                 if marked:
-                    painter.fillRect(QRect(x, y + 1, width, metrics.height() - 2), QColor(theme.mark))
+                    painter.fillRect(QRect(rect.left() + x, y + 1, width, height - 2), QColor(theme.mark))
                     painter.setPen(QColor(theme.mark_text))
                 else:
-                    painter.setPen(QColor(theme.selection_text if selected else theme.muted))
-                painter.drawText(QRect(x, y, width + 1, metrics.height()), Qt.AlignmentFlag.AlignVCenter, word)
-                x += width
+                    painter.setPen(plain)
+                painter.drawText(QRect(rect.left() + x, y, width + 1, height), Qt.AlignmentFlag.AlignVCenter, text)
 
     def _paint_placeholder(self, painter: QPainter, option: QStyleOptionViewItem, theme: Theme) -> None:
         rect = option.rect
@@ -170,6 +163,38 @@ def _small(font: QFont) -> QFont:
     else:
         small.setPixelSize(max(9, round(font.pixelSize() * 0.88)))
     return small
+
+
+def _wrap_runs(
+    snippet_html: str, metrics: QFontMetrics, width: int, *, max_lines: int
+) -> list[list[tuple[int, str, bool]]]:
+    """A snippet wrapped into lines of ``(x, text, highlighted)`` runs, one run per
+    stretch of same-highlight words, so that a row costs a few draw calls."""
+    lines: list[list[tuple[int, str, bool]]] = [[]]
+    x = 0
+    run_x, run_text, run_marked = 0, "", False
+    for text, marked in snippet_segments(snippet_html):
+        for word in _words_with_spaces(text):
+            advance = metrics.horizontalAdvance(word)
+            if x + advance > width and x > 0:
+                if run_text:
+                    lines[-1].append((run_x, run_text, run_marked))
+                if len(lines) == max_lines:
+                    return lines
+                lines.append([])
+                word = word.lstrip()
+                advance = metrics.horizontalAdvance(word)
+                x, run_x, run_text = 0, 0, ""
+            if marked != run_marked and run_text:
+                lines[-1].append((run_x, run_text, run_marked))
+                run_x, run_text = x, ""
+            if not run_text:
+                run_x, run_marked = x, marked
+            run_text += word
+            x += advance
+    if run_text:
+        lines[-1].append((run_x, run_text, run_marked))
+    return lines
 
 
 def _words_with_spaces(text: str) -> list[str]:
@@ -222,7 +247,7 @@ class ArticleListView(QListView):
         self._anchor: _ViewAnchor | None = None
         self._current_id: int | None = None
         self._pending_current: int | None = None
-        model.modelAboutToBeReset.connect(self._remember)
+        model.aboutToReload.connect(self._remember)
         model.modelReset.connect(self._after_reset)
         model.reloaded.connect(self._restore)
         model.listingLoaded.connect(self._listing_loaded)
@@ -280,14 +305,30 @@ class ArticleListView(QListView):
     # -- keeping the place across reloads ---------------------------------------------
 
     def _remember(self) -> None:
-        top_index = self.indexAt(self.viewport().rect().topLeft())
-        top_header = self.article_model.header(top_index.row()) if top_index.isValid() else None
+        top_row, top_offset = self._top_row()
+        top_header = self.article_model.header(top_row) if top_row is not None else None
         self._anchor = _ViewAnchor(
             current=self._current_id,
             selected=tuple(self.selected_ids()),
             top=top_header.id if top_header else None,
-            top_offset=self.visualRect(top_index).top() if top_index.isValid() else 0,
+            top_offset=top_offset,
         )
+
+    def _top_row(self) -> tuple[int | None, int]:
+        """The row at the top of the viewport and how far its top is above it.
+
+        Computed from the scroll position (rows are all one height): asking
+        the view with ``indexAt`` walks every row of a 100,000-row model.
+        """
+        count = self.article_model.rowCount()
+        if count == 0:
+            return None, 0
+        height = self.sizeHintForRow(0)
+        if height <= 0:
+            return None, 0
+        value = self.verticalScrollBar().value()
+        row = min(count - 1, value // height)
+        return row, row * height - value
 
     def _restore(self) -> None:
         anchor, self._anchor = self._anchor, None
@@ -315,9 +356,7 @@ class ArticleListView(QListView):
             top_row = self.article_model.row_of(anchor.top)
             if top_row is not None:
                 self.doItemsLayout()
-                rect = self.visualRect(self.article_model.index(top_row))
-                bar = self.verticalScrollBar()
-                bar.setValue(bar.value() + rect.top() - anchor.top_offset)
+                self.verticalScrollBar().setValue(top_row * self.sizeHintForRow(0) - anchor.top_offset)
         self.selectionChangedIds.emit()
 
     def _after_reset(self) -> None:

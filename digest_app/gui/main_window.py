@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QGuiApplication, QKeySequence
@@ -52,7 +52,6 @@ from digest_app.gui.library_thread import LibraryReader
 from digest_app.gui.preferences import MAX_FONT_SIZE, MIN_FONT_SIZE, DEFAULT_FONT_SIZE, Preferences
 from digest_app.gui.reader_pane import ReaderPane
 from digest_app.gui.search_bar import SearchBar
-from digest_app.gui.settings_dialog import SettingsChoice, SettingsDialog
 from digest_app.gui.shortcuts_dialog import ShortcutsDialog
 from digest_app.gui.sidebar import Sidebar, SidebarSnapshot, load_sidebar
 from digest_app.gui.source_dialog import SourceDialog
@@ -62,7 +61,10 @@ from digest_app.gui.theme import apply_theme, current_theme
 from digest_app.gui.welcome import WelcomePanel
 from digest_app.records import ImportReport
 from digest_app.store import ArticleFilter, Library
-from digest_app.summaries import SummaryLength, resummarize, summary_length
+
+if TYPE_CHECKING:
+    from digest_app.gui.settings_dialog import SettingsChoice
+    from digest_app.summaries import SummaryLength
 
 #: Sidebar counts are re-read this long after the last change (batches bursts of s/m presses).
 COUNTS_DELAY_MS = 250
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         self._sidebar_key = ""
         self._search_text = ""
         self._sidebar_placed = False
+        self._shut_down = False
         self._themed_actions: list[tuple[QAction, str]] = []
         self.menus: dict[str, QMenu] = {}
 
@@ -347,12 +350,24 @@ class MainWindow(QMainWindow):
         self.prefs.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.shut_down()
+        super().closeEvent(event)
+
+    def shut_down(self) -> None:
+        """Save the window's state, stop background work and the reader threads.
+
+        Safe to call more than once; the library connection stays open for
+        whoever owns it (see :func:`digest_app.gui.app.close_window`).
+        """
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self._counts_timer.stop()
         self.save_window_state()
         self.tasks.cancel_all()
         self.tasks.wait()
         self.reader_thread.close()
         self.counts_reader.close()
-        super().closeEvent(event)
 
     # ==================================================================== sidebar
 
@@ -849,6 +864,8 @@ class MainWindow(QMainWindow):
         """Make *length* the library's summary length and recompute summaries in the background."""
 
         def job(ctx: TaskContext) -> int:
+            from digest_app.summaries import resummarize
+
             return resummarize(ctx.lib, length, progress=ctx.progress, cancelled=ctx.cancelled)
 
         return self.run_task(
@@ -869,11 +886,18 @@ class MainWindow(QMainWindow):
     # ==================================================================== settings
 
     def open_settings(self) -> None:
+        from digest_app.gui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.current_settings(), self)
         if dialog.exec():
             self.apply_settings(dialog.choice())
 
     def current_settings(self) -> SettingsChoice:
+        # Imported when first needed: the summarizer's modules take a while to
+        # load, and the first window should not wait for them.
+        from digest_app.gui.settings_dialog import SettingsChoice
+        from digest_app.summaries import summary_length
+
         return SettingsChoice(
             theme=self.prefs.theme,
             font_size=self.prefs.reader_font_size,
@@ -884,6 +908,8 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, choice: SettingsChoice) -> None:
         """Apply and remember what the Settings dialog chose."""
+        from digest_app.summaries import summary_length
+
         if choice.theme != self.prefs.theme:
             self.prefs.theme = choice.theme
             self.apply_theme()

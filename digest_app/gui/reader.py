@@ -23,7 +23,6 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from digest_app.collect.sanitize import text_to_html
 from digest_app.gui.formatting import long_date
 from digest_app.gui.theme import Theme, current_theme, reader_css_for
 from digest_app.paths import resource_file
@@ -57,7 +56,12 @@ def article_html(article: Article) -> str:
     if is_web_url(article.url):
         shown = escape(_short_url(article.url or ""))
         link = f'<p class="link"><a href="{escape(article.url or "", quote=True)}">{shown} ↗</a></p>'
-    body = article.content_html or text_to_html(article.text)
+    if article.content_html:
+        body = article.content_html
+    else:
+        from digest_app.collect.sanitize import text_to_html  # lxml: loaded only if needed
+
+        body = text_to_html(article.text)
     return _template("article.html").substitute(
         meta=" · ".join(meta),
         title=escape(article.title),
