@@ -574,41 +574,44 @@ def _mark_needles(text: str, needles: list[tuple[str, bool]]) -> str:
 
 
 def _excerpt(marked: str) -> str:
-    """About :data:`SNIPPET_CHARS` characters of *marked* text: the stretch with the
+    """About :data:`SNIPPET_CHARS` characters of *marked* text (half as many
+    Chinese or Japanese ones, which are twice as wide): the stretch with the
     most different matches (the earliest of equals), or the opening when none."""
+    wide = sum(c >= "\u3040" for c in marked[: SNIPPET_CHARS * 2]) > SNIPPET_CHARS // 2
+    width = SNIPPET_CHARS // 2 if wide else SNIPPET_CHARS
     spans = [(m.start(), m.group(1).casefold()) for m in islice(_MARKED.finditer(marked), 30)]
-    if not spans:
-        return _cut(" ".join(marked[: SNIPPET_CHARS * 2].split()), 0, len(marked) > SNIPPET_CHARS * 2)
-    lead = SNIPPET_CHARS // 3
+    start = 0
+    if spans:
+        lead = width // 3
 
-    def variety(first: int) -> int:
-        window_start = spans[first][0] - lead
-        return len({word for s, word in spans if window_start <= s < window_start + SNIPPET_CHARS})
+        def variety(first: int) -> int:
+            window_start = spans[first][0] - lead
+            return len({word for s, word in spans if window_start <= s < window_start + width})
 
-    best = spans[max(range(len(spans)), key=lambda i: (variety(i), -i))][0]
-    start = max(0, best - lead)
-    if start:
-        space = marked.find(" ", start, best)
-        start = space + 1 if space != -1 else start
-    region = marked[start : start + SNIPPET_CHARS * 2]
-    flat = ("…" if start else "") + " ".join(region.split())
-    return _cut(flat, 0, start + len(region) < len(marked))
+        best = spans[max(range(len(spans)), key=lambda i: (variety(i), -i))][0]
+        start = max(0, best - lead)
+        if start:
+            space = marked.find(" ", start, best)
+            start = space + 1 if space != -1 else start
+    region = marked[start : start + width * 2]
+    cut = _cut(" ".join(region.split()), width, more=start + len(region) < len(marked))
+    return ("…" if start else "") + cut
 
 
-def _cut(flat: str, start: int, more: bool) -> str:
-    """About :data:`SNIPPET_CHARS` of *flat* from *start*, ended at a space, with
-    an ellipsis when cut or when the text goes on (*more*)."""
-    end = start + SNIPPET_CHARS
+def _cut(flat: str, width: int, *, more: bool) -> str:
+    """About *width* characters of *flat*, ended at a space when there is one
+    near, never inside a match, with an ellipsis when cut or when the text goes
+    on (*more*)."""
+    end = width
     if end >= len(flat):
         end = len(flat)
     else:
         close = flat.find(_CLOSE, end - 1)
-        if flat.rfind(_OPEN, start, end) > flat.rfind(_CLOSE, start, end) and close != -1:
-            end = close + 1  # do not cut a match in two
-        space = flat.rfind(" ", start + SNIPPET_CHARS // 2, end)
+        if flat.rfind(_OPEN, 0, end) > flat.rfind(_CLOSE, 0, end) and close != -1:
+            end = close + 1
+        space = flat.rfind(" ", width // 2, end)
         end = space if space != -1 and end - space < 25 else end
-    cut = end < len(flat) or more
-    return ("…" if start else "") + flat[start:end].strip() + ("…" if cut else "")
+    return flat[:end].strip() + ("…" if end < len(flat) or more else "")
 
 
 def _needle_pattern(needles: list[tuple[str, bool]]) -> re.Pattern[str] | None:
