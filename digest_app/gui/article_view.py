@@ -96,6 +96,9 @@ class ArticleDelegate(QStyledItemDelegate):
         painter.drawText(QRect(right - date_width, y, date_width, small.height()), Qt.AlignmentFlag.AlignVCenter, date)
         chips_right = right - date_width - 10
         source = header.source_title
+        if header.duplicates:
+            # The same story from other sources is folded into this row.
+            source += f"  +{header.duplicates} more"
         chips = list(header.tags[:_MAX_CHIPS])
         chip_widths = [small.horizontalAdvance(name) + 12 for name in chips]
         room_for_source = chips_right - left - sum(chip_widths) - 6 * len(chips)

@@ -322,6 +322,7 @@ class MainWindow(QMainWindow):
         self.sort_combo.currentIndexChanged.connect(self._sort_changed)
         self.reader_pane.tag_editor.tagsAdded.connect(self.add_tags)
         self.reader_pane.tag_editor.tagRemoved.connect(self.remove_tag)
+        self.reader_pane.reader.articleLinkClicked.connect(self.open_article)
         self.reader_pane.reader.linkRefused.connect(
             lambda url: self.show_message(f"Not opened: {url} (only web links open, in your browser)")
         )
@@ -607,6 +608,11 @@ class MainWindow(QMainWindow):
             article = self.lib.articles.get(article_id)
         colors = self.snapshot.tag_colors if self.snapshot else {}
         self.reader_pane.show_article(article, colors)
+
+    def open_article(self, article_id: int) -> None:
+        """Show an article from a link: selected in the list if it is there, else just read."""
+        if not self.article_list.select_article(article_id):
+            self.show_article(article_id)
 
     def _update_article_actions(self) -> None:
         ids = self.target_ids()

@@ -31,6 +31,8 @@ from digest_app.urls import is_web_url
 
 #: The only schemes a link in an article may open (in the system browser).
 OPENABLE_SCHEMES = ("http", "https")
+#: Links between articles inside the app (another source's copy of a story).
+ARTICLE_SCHEME = "digest-article"
 #: Images the sanitizer kept point at locally cached copies with this scheme.
 LOCAL_IMAGE_SCHEME = "digest-image"
 #: Width of the text column, in ems of the reader's font: about 75 characters.
@@ -56,6 +58,12 @@ def article_html(article: Article) -> str:
     if is_web_url(article.url):
         shown = escape(_short_url(article.url or ""))
         link = f'<p class="link"><a href="{escape(article.url or "", quote=True)}">{shown} ↗</a></p>'
+    others = [a for a in article.also_in if a.article_id != article.id]
+    if others:
+        copies = ", ".join(
+            f'<a href="{ARTICLE_SCHEME}:{a.article_id}">{escape(a.source_title or "another source")}</a>' for a in others
+        )
+        link += f'<p class="also">Also reported by {copies}</p>'
     if article.content_html:
         body = article.content_html
     else:
@@ -94,7 +102,7 @@ def reader_stylesheet(theme: Theme, font_size: int) -> str:
         reader_css_for(theme)
         + f"\nbody {{ font-size: {font_size}px; }}"
         + f"\np.title {{ font-size: {round(font_size * 1.75)}px; }}"
-        + f"\np.meta, p.link, p.keywords {{ font-size: {round(font_size * 0.87)}px; }}"
+        + f"\np.meta, p.link, p.also, p.keywords {{ font-size: {round(font_size * 0.87)}px; }}"
         + f"\np.summary-label {{ font-size: {round(font_size * 0.75)}px; }}"
     )
 
@@ -106,6 +114,8 @@ class ArticleReader(QTextBrowser):
     linkRefused = Signal(str)
     #: A web link was handed to the system browser.
     linkOpened = Signal(str)
+    #: A link to another article in the library: (article ID).
+    articleLinkClicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None, *, image_resolver: ImageResolver | None = None) -> None:
         super().__init__(parent)
@@ -168,7 +178,9 @@ class ArticleReader(QTextBrowser):
     # -- links ------------------------------------------------------------------------
 
     def _open_link(self, url: QUrl) -> None:
-        if url.scheme().lower() in OPENABLE_SCHEMES and url.host():
+        if url.scheme() == ARTICLE_SCHEME and url.path().isdigit():
+            self.articleLinkClicked.emit(int(url.path()))
+        elif url.scheme().lower() in OPENABLE_SCHEMES and url.host():
             QDesktopServices.openUrl(url)
             self.linkOpened.emit(url.toString())
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QLabel
 
 from digest_app.gui import app as gui_app
@@ -66,3 +66,24 @@ def test_choosing_another_library_opens_a_window_on_it(open_main_window, sample_
         assert window not in gui_app._windows
     finally:
         gui_app.close_window(new_window)
+
+
+def test_copies_of_a_story_fold_into_one_row_and_link_to_each_other(window, qtbot):
+    lib = window.lib
+    kept_row = 0
+    kept = window.article_model.header(kept_row)
+    copy = next(h for h in lib.articles.list(limit=None) if h.source_id != kept.source_id)
+    lib.duplicates.link(copy.id, kept.id, "text")
+    kept_id = lib.duplicates.kept_copy(copy.id)
+    hidden_id = copy.id if kept_id == kept.id else kept.id
+    before = window.article_model.rowCount()
+    window.article_model.reload()
+    qtbot.waitUntil(lambda: window.article_model.rowCount() == before - 1)
+    row = window.article_model.row_of(kept_id)
+    assert window.article_model.header(row).duplicates == 1
+    assert window.article_model.row_of(hidden_id) is None
+    window.article_list.select_article(kept_id)
+    qtbot.waitUntil(lambda: window.reader_pane.showing_article and window.reader_pane.reader.article.id == kept_id)
+    assert "Also reported by" in window.reader_pane.reader.toPlainText()
+    window.reader_pane.reader.anchorClicked.emit(QUrl(f"digest-article:{hidden_id}"))
+    assert window.reader_pane.reader.article.id == hidden_id
