@@ -11,7 +11,7 @@ import pytest
 
 from digest_app.errors import LibraryError, LibraryTooNewError, MigrationError
 from digest_app.records import ParsedArticle
-from digest_app.store import Library, migrations
+from digest_app.store import Library, fts, migrations
 
 
 def test_new_library_is_private_wal_with_foreign_keys(tmp_path):
@@ -63,6 +63,7 @@ def test_not_a_library_file_gives_a_clear_error(tmp_path):
 def test_upgrade_from_every_older_schema_keeps_data_and_backs_up(tmp_path, old_version):
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
+    fts.register_functions(conn)  # as every Digest that had the search index did
     migrations.upgrade(conn, path, target=old_version)
     conn.execute("INSERT INTO sources (kind, url, title, created) VALUES ('file', 'local:files', 'Local files', '2020-01-01T00:00:00Z')")
     conn.execute(
