@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
         list_layout.addWidget(self.article_list, 1)
         list_pane.setMinimumWidth(280)
 
-        self.reader_pane = ReaderPane()
+        self.reader_pane = ReaderPane(image_resolver=self.lib.images.path_for)
         self.reader_area = QStackedWidget()
         self.reader_area.setObjectName("readerArea")
         self.reader_area.addWidget(self.reader_pane)

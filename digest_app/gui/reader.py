@@ -27,14 +27,13 @@ from digest_app.gui.formatting import long_date
 from digest_app.gui.theme import Theme, current_theme, reader_css_for
 from digest_app.paths import resource_file
 from digest_app.records import Article
+from digest_app.store.images import LOCAL_IMAGE_SCHEME
 from digest_app.urls import is_web_url
 
 #: The only schemes a link in an article may open (in the system browser).
 OPENABLE_SCHEMES = ("http", "https")
 #: Links between articles inside the app (another source's copy of a story).
 ARTICLE_SCHEME = "digest-article"
-#: Images the sanitizer kept point at locally cached copies with this scheme.
-LOCAL_IMAGE_SCHEME = "digest-image"
 #: Width of the text column, in ems of the reader's font: about 75 characters.
 COLUMN_EMS = 38
 

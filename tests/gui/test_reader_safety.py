@@ -86,3 +86,23 @@ def test_open_in_browser_opens_the_articles_page(window, qtbot, browser):
     qtbot.waitUntil(lambda: window.reader_pane.showing_article)
     window.open_action.trigger()
     assert browser.opened == [header.url]
+
+
+def test_locally_cached_images_are_shown(window, qtbot):
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QImage
+
+    picture = QImage(40, 30, QImage.Format.Format_RGB32)
+    picture.fill(0xFF6A1A)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    picture.save(buffer, "PNG")
+    image_id = window.lib.images.add("https://example.com/lead.png", "image/png", bytes(data))
+    html = f'<p>Lead image:</p><p><img src="digest-image:{image_id}" alt="lead"></p>'
+    _show_stored(window, qtbot, ParsedArticle(title="With a cached image", text="Lead image:", content_html=html))
+    reader = window.reader_pane.reader
+    reader.viewport().grab()
+    loaded = reader.document().resource(2, QUrl(f"digest-image:{image_id}"))
+    assert isinstance(loaded, QImage) and loaded.width() == 40
+    assert reader.blocked_resources == []
