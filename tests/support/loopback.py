@@ -15,7 +15,9 @@ Retry-After (for the first N requests), a stall before or after the headers, an
 endless chunked body, gzip-encoded bodies and a gzip bomb, and files from the
 shared corpora (``.html.gz`` article pages are served decompressed as
 ``text/html``). Anything else: :meth:`LoopbackServer.route` with a function that
-gets the :class:`Exchange`.
+gets the :class:`Exchange`. The server records every request (:attr:`~LoopbackServer.hits`)
+and response (:attr:`~LoopbackServer.replies`: status and body bytes sent).
+:func:`rss_feed` writes a small RSS 2.0 feed for tests that need their own entries.
 
 Use it as the ``loopback_server`` fixture (add ``pytest_plugins = ["tests.support.loopback"]``
 to ``tests/conftest.py``, or import the fixture into the test module), or as a
@@ -60,6 +62,15 @@ class Hit:
     at: float  # time.monotonic() when the request line arrived
 
 
+@dataclass(frozen=True)
+class Reply:
+    """One response the server sent: its status and how many body bytes went out."""
+
+    path: str
+    status: int
+    body_bytes: int
+
+
 class Exchange:
     """What a route function gets: the request, and ways to answer it."""
 
@@ -78,9 +89,11 @@ class Exchange:
             handler.send_header(name, value)
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
-        if body and handler.command != "HEAD":
+        sent = len(body) if handler.command != "HEAD" else 0
+        if sent:
             handler.wfile.write(body)
         handler.wfile.flush()
+        handler.server.owner._replied(Reply(self.path, status, sent))
 
     def send_chunked(self, chunks: Iterator[bytes], status: int = 200,
                      headers: dict[str, str] | None = None) -> None:
@@ -91,6 +104,7 @@ class Exchange:
             handler.send_header(name, value)
         handler.send_header("Transfer-Encoding", "chunked")
         handler.end_headers()
+        sent = 0
         try:
             for chunk in chunks:
                 if self.stopping.is_set():
@@ -98,10 +112,12 @@ class Exchange:
                 if chunk:
                     handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
                     handler.wfile.flush()
+                    sent += len(chunk)
             handler.wfile.write(b"0\r\n\r\n")
             handler.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             handler.close_connection = True
+        handler.server.owner._replied(Reply(self.path, status, sent))
 
     def pause(self, seconds: float) -> None:
         """Sleep, but wake as soon as the server stops, so no test waits on a stall."""
@@ -144,6 +160,7 @@ class LoopbackServer:
     def __init__(self) -> None:
         self._routes: dict[str, Route] = {}
         self._hits: list[Hit] = []
+        self._replies: list[Reply] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server = _Server(("127.0.0.1", 0), _Handler)
@@ -192,6 +209,16 @@ class LoopbackServer:
     def hits_for(self, path: str) -> list[Hit]:
         """Requests for *path* (query string included in the comparison if *path* has one)."""
         return [hit for hit in self.hits if hit.path == path or hit.path.split("?")[0] == path]
+
+    @property
+    def replies(self) -> list[Reply]:
+        """Responses sent so far (those answered through :class:`Exchange`), in order."""
+        with self._lock:
+            return list(self._replies)
+
+    def _replied(self, reply: Reply) -> None:
+        with self._lock:
+            self._replies.append(reply)
 
     # --- routes
 
@@ -349,6 +376,31 @@ def _not_modified(headers: dict[str, str], etag: str | None, last_modified: str 
         offered = {tag.strip() for tag in headers["if-none-match"].split(",")}
         return etag in offered or "*" in offered
     return bool(last_modified) and headers.get("if-modified-since") == last_modified
+
+
+def rss_feed(title: str, items: list[dict[str, str]], link: str = "http://127.0.0.1/") -> bytes:
+    """A small RSS 2.0 feed. Each item may have ``title``, ``link``, ``guid``,
+    ``description`` (HTML), ``content`` (HTML, as content:encoded), ``pubDate`` and
+    ``image`` (a media:content image URL)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    def item(fields: dict[str, str]) -> str:
+        parts = [f"<{name}>{escape(fields[name])}</{name}>"
+                 for name in ("title", "link", "guid", "description", "pubDate") if name in fields]
+        if "content" in fields:
+            parts.append(f"<content:encoded>{escape(fields['content'])}</content:encoded>")
+        if "image" in fields:
+            parts.append(f'<media:content url={quoteattr(fields["image"])} medium="image"/>')
+        return "<item>" + "".join(parts) + "</item>"
+
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+        ' xmlns:media="http://search.yahoo.com/mrss/"><channel>'
+        f"<title>{escape(title)}</title><link>{escape(link)}</link><description>test feed</description>"
+        + "".join(item(fields) for fields in items)
+        + "</channel></rss>\n"
+    ).encode("utf-8")
 
 
 @lru_cache(maxsize=4)
