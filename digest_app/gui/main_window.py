@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QColorDialog,
@@ -219,6 +219,9 @@ class MainWindow(QMainWindow):
                                     tip="Add the feeds listed in an OPML file")
         self.sample_action = a("Load the &Sample Library", self.load_sample, icon_name="sample",
                                tip="Add short Xiaomi stories written for trying Digest out")
+        self.open_library_action = a("&Open Library…", self.choose_library, ("Ctrl+O",),
+                                     tip="Open another library file, or start a new one")
+        self.copy_link_action = a("&Copy Link", self.copy_link, tip="Copy the article's web address")
         self.settings_action = a("&Settings…", self.open_settings, (QKeySequence.StandardKey.Preferences, "Ctrl+,"),
                                  icon_name="settings", tip="Appearance, reading, summaries, refresh, library")
         self.quit_action = a("&Quit", self.close, (QKeySequence.StandardKey.Quit,))
@@ -266,12 +269,17 @@ class MainWindow(QMainWindow):
             self.menus[key] = m
             return m
 
-        menu("file", "&File", self.import_action, self.import_opml_action, self.sample_action, None,
-             self.settings_action, None, self.quit_action)
+        file_menu = menu("file", "&File", self.open_library_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        for item in (None, self.import_action, self.import_opml_action, self.sample_action, None,
+                     self.settings_action, None, self.quit_action):
+            file_menu.addSeparator() if item is None else file_menu.addAction(item)
         menu("edit", "&Edit", self.find_action, self.save_search_action)
         menu("view", "&View", self.next_action, self.previous_action, self.page_action, None,
              self.larger_action, self.smaller_action, self.default_size_action)
-        menu("article", "&Article", self.star_action, self.read_action, self.tag_action, None, self.open_action)
+        menu("article", "&Article", self.star_action, self.read_action, self.tag_action, None, self.open_action,
+             self.copy_link_action)
         menu("sources", "&Sources", self.refresh_action, None, self.edit_source_action, self.remove_source_action, None,
              self.import_opml_action)
         menu("help", "&Help", self.shortcuts_action, self.query_help_action, None, self.about_action)
@@ -313,6 +321,9 @@ class MainWindow(QMainWindow):
         self.article_list.currentArticleChanged.connect(self._current_article_changed)
         self.article_list.selectionChangedIds.connect(self._selection_changed)
         self.article_list.doubleClicked.connect(lambda _index: self.open_in_browser())
+        self.article_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.article_list.customContextMenuRequested.connect(self._article_menu)
+        self.setAcceptDrops(True)
         self.article_model.listingLoaded.connect(self._listing_loaded)
         self.article_model.reloaded.connect(self._update_list_header)
         self.article_model.loadFailed.connect(self.show_message)
@@ -609,6 +620,21 @@ class MainWindow(QMainWindow):
         colors = self.snapshot.tag_colors if self.snapshot else {}
         self.reader_pane.show_article(article, colors)
 
+    def _article_menu(self, position: Any) -> None:
+        if not self.target_ids():
+            return
+        menu = QMenu(self)
+        for action in (self.star_action, self.read_action, self.tag_action, None, self.open_action, self.copy_link_action):
+            menu.addSeparator() if action is None else menu.addAction(action)
+        menu.exec(self.article_list.viewport().mapToGlobal(position))
+
+    def copy_link(self) -> None:
+        ids = self.target_ids()
+        urls = [h.url for h in self.lib.articles.headers(ids) if h.url]
+        if urls:
+            QGuiApplication.clipboard().setText("\n".join(urls))
+            self.show_message("Copied " + formatting.count(len(urls), "link") + ".")
+
     def open_article(self, article_id: int) -> None:
         """Show an article from a link: selected in the list if it is there, else just read."""
         if not self.article_list.select_article(article_id):
@@ -821,6 +847,17 @@ class MainWindow(QMainWindow):
         """Run *task* in the background (after any running one)."""
         return self.tasks.start(task)
 
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Files and folders dropped on the window are imported."""
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)
+
     def choose_files_to_import(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
             self,
@@ -890,6 +927,26 @@ class MainWindow(QMainWindow):
             self.show_article(current)
 
     # ==================================================================== settings
+
+    def choose_library(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Open Library (an existing file opens; a new name creates a library)",
+            str(Path(self.lib.path).parent),
+            "Digest library (*.db);;All files (*)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if path:
+            self.openLibraryRequested.emit(Path(path))
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        current = Path(self.lib.path).resolve()
+        recent = [p for p in self.prefs.recent_libraries if p.resolve() != current and p.exists()]
+        for path in recent:
+            self.recent_menu.addAction(shown_path(path), lambda p=path: self.openLibraryRequested.emit(p))
+        if not recent:
+            self.recent_menu.addAction("No other libraries yet").setEnabled(False)
 
     def open_settings(self) -> None:
         from digest_app.gui.settings_dialog import SettingsDialog

@@ -125,3 +125,18 @@ def test_the_reader_thread_answers_on_the_ui_thread_and_keeps_only_the_latest(wi
         reader.submit(lambda lib, n=n: (time.sleep(0.02), n)[1], answers.append, key="same")
     qtbot.waitUntil(lambda: reader.pending == 0)
     assert answers == [4]
+
+
+def test_files_dropped_on_the_window_are_imported(window, qtbot, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    folder = _write_notes(tmp_path / "dropped", 2)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(folder))])
+    before = window.lib.articles.count()
+    drop = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, drop)
+    qtbot.waitUntil(lambda: window.lib.articles.count() == before + 2 and not window.tasks.busy, timeout=30_000)
+    assert "2 new articles" in window.statusBar().currentMessage()
