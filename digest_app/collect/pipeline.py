@@ -3,7 +3,7 @@
     parsed articles -> language and topic relevance filled in
                     -> irrelevant ones dropped, on sources with the topic filter on
                     -> stored (one transaction), then in the same transaction:
-                       copies of stories already in the library linked to the kept copy,
+                       copies of stories other sources brought linked to the kept copy,
                        automatic (rule) tags on the new articles
                     -> summaries and keywords for what is new or changed (outside the
                        transaction: the NLP takes a while, and others may want to write)
@@ -144,7 +144,7 @@ def store_batch(
                 continue
             fp = fp or _fingerprint(article)
             if result.status == "added":
-                if _link_if_copy(lib, result.article_id, article, fp):
+                if _link_if_copy(lib, source_id, result.article_id, article, fp):
                     duplicates += 1
                 if lib.duplicates.kept_copy(result.article_id) == result.article_id:
                     originals.append((result.article_id, article))
@@ -161,13 +161,16 @@ def store_batch(
     return batch
 
 
-def _link_if_copy(lib: Library, article_id: int, article: ParsedArticle, fp: neardup.Fingerprint) -> bool:
-    """Link a new article to the copy kept of its story, if the library has one:
-    the same global guid or canonical URL, else near-duplicate text."""
+def _link_if_copy(
+    lib: Library, source_id: int, article_id: int, article: ParsedArticle, fp: neardup.Fingerprint
+) -> bool:
+    """Link a new article to the copy kept of its story, if another source brought
+    one: the same global guid or canonical URL, else near-duplicate text."""
     match = lib.duplicates.same_story(article_id, guid=article.guid, canonical_url=canonical_url(article.url))
     if match is None:
         candidates = lib.duplicates.candidates(
-            fp.probe_keys, min_shared=fp.min_shared_anchors, limit=neardup.CANDIDATE_LIMIT, exclude=article_id
+            fp.probe_keys, min_shared=fp.min_shared_anchors, limit=neardup.CANDIDATE_LIMIT,
+            other_than_source=source_id,
         )
         texts = {t.article_id: t for t in lib.articles.texts(candidates)}
         for candidate in candidates:

@@ -1,7 +1,7 @@
 """Duplicate links: one story copied by several sources, kept once, the copies linked to it.
 
-An article that repeats a story already in the library is stored like any other,
-then linked to the copy kept (``duplicate_links``): listings, counts and search
+An article that repeats a story another source already brought is stored like
+any other, then linked to the copy kept (``duplicate_links``): listings, counts and search
 leave it out, and the kept copy lists it under "also in". Nothing is thrown away,
 and reading one copy marks none of the others read.
 
@@ -76,18 +76,20 @@ class DuplicateStore:
             )
 
     def candidates(
-        self, probe_keys: Sequence[int], *, min_shared: int, limit: int, exclude: int | None = None
+        self, probe_keys: Sequence[int], *, min_shared: int, limit: int, other_than_source: int | None = None
     ) -> list[int]:
         """Articles sharing at least *min_shared* anchors with a text whose shingles are
-        *probe_keys*, most shared first (at most *limit*); *exclude* is left out."""
+        *probe_keys*, most shared first (at most *limit*), from sources other than
+        *other_than_source*."""
         if not probe_keys:
             return []
         rows = self._lib.query(
-            """SELECT article_id, COUNT(*) AS shared FROM article_anchors
-               WHERE anchor IN (SELECT value FROM json_each(?)) AND article_id IS NOT ?
-               GROUP BY article_id HAVING shared >= ?
-               ORDER BY shared DESC, article_id LIMIT ?""",
-            (json.dumps(list(probe_keys)), exclude, min_shared, limit),
+            """SELECT x.article_id, COUNT(*) AS shared FROM article_anchors x
+               JOIN articles a ON a.id = x.article_id
+               WHERE x.anchor IN (SELECT value FROM json_each(?)) AND a.source_id IS NOT ?
+               GROUP BY x.article_id HAVING shared >= ?
+               ORDER BY shared DESC, x.article_id LIMIT ?""",
+            (json.dumps(list(probe_keys)), other_than_source, min_shared, limit),
         )
         return [r["article_id"] for r in rows]
 
@@ -96,8 +98,12 @@ class DuplicateStore:
     def same_story(
         self, article_id: int, *, guid: str | None, canonical_url: str | None
     ) -> tuple[int, DuplicateReason] | None:
-        """The kept copy of a story stored with the same global guid or canonical URL
-        (an article other than *article_id*), and which of the two matched."""
+        """The kept copy of a story another source stored with the same global guid or
+        canonical URL as *article_id*, and which of the two matched.
+
+        Only other sources count: within one feed, entries with their own guids are
+        different items even when their links differ only by a fragment.
+        """
         for reason, column, value in (
             ("guid", "guid", guid if is_global_guid(guid) else None),
             ("url", "canonical_url", canonical_url if _is_story_url(canonical_url) else None),
@@ -105,7 +111,8 @@ class DuplicateStore:
             if value is None:
                 continue
             row = self._lib.query(
-                f"SELECT id FROM articles WHERE {column} = ? AND id != ? ORDER BY id LIMIT 1",
+                f"""SELECT id FROM articles WHERE {column} = ? AND source_id IS NOT
+                    (SELECT source_id FROM articles WHERE id = ?) ORDER BY id LIMIT 1""",
                 (value, article_id),
             )
             if row:
