@@ -128,15 +128,18 @@ def test_the_reader_thread_answers_on_the_ui_thread_and_keeps_only_the_latest(wi
 
 
 def test_files_dropped_on_the_window_are_imported(window, qtbot, tmp_path):
-    from PySide6.QtCore import QMimeData, QPointF, QUrl
-    from PySide6.QtGui import QDropEvent
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QApplication
 
     folder = _write_notes(tmp_path / "dropped", 2)
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(folder))])
     before = window.lib.articles.count()
-    drop = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window, drop)
+    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(QPoint(200, 200), Qt.DropAction.CopyAction, data, buttons, keys)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(window, QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, data, buttons, keys))
     qtbot.waitUntil(lambda: window.lib.articles.count() == before + 2 and not window.tasks.busy, timeout=30_000)
     assert "2 new articles" in window.statusBar().currentMessage()
