@@ -80,6 +80,11 @@ class SearchResults:
     notes: tuple[str, ...] = ()
 
 
+#: Articles linked as copies of another story (``duplicate_links``) are not results:
+#: the copy kept stands for them. The list is short and read once per statement.
+_NOT_DUPLICATE = "NOT IN (SELECT article_id FROM duplicate_links)"
+
+
 @dataclass
 class _Plan:
     """A query compiled for SQLite: an FTS5 expression to match and rank by (None
@@ -98,8 +103,8 @@ class _Plan:
     high: int = 2**63 - 1
 
     def where_sql(self, joiner: str = " WHERE ", *, listed: bool = False) -> str:
-        where = self.listed if listed else self.where
-        return joiner + " AND ".join(where) if where else ""
+        where = [*(self.listed if listed else self.where), f"m.article_id {_NOT_DUPLICATE}"]
+        return joiner + " AND ".join(where)
 
     @property
     def matches(self) -> str:
@@ -107,7 +112,7 @@ class _Plan:
         drives, each match looks up its narrow ``search_meta`` row only if filtered."""
         bounded = f"search_index MATCH ? AND search_index.rowid BETWEEN {self.low} AND {self.high}"
         if not self.where:
-            return f"FROM search_index WHERE {bounded}"
+            return f"FROM search_index WHERE {bounded} AND search_index.rowid {_NOT_DUPLICATE}"
         return (
             "FROM search_index CROSS JOIN search_meta m ON m.article_id = search_index.rowid"
             f" WHERE {bounded}{self.where_sql(' AND ')}"
@@ -337,7 +342,7 @@ class SearchStore:
                     "EXISTS (SELECT 1 FROM search_index"
                     " WHERE search_index MATCH ? AND rowid = m.article_id)"
                 )
-            where = [*plan.where, matched]
+            where = [*plan.where, f"m.article_id {_NOT_DUPLICATE}", matched]
             sql = (
                 f"SELECT m.article_id FROM search_meta m WHERE {' AND '.join(where)}"
                 " ORDER BY m.sort_date DESC, m.article_id DESC LIMIT ? OFFSET ?"
