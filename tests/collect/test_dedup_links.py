@@ -107,6 +107,14 @@ def test_two_feeds_with_the_same_story_show_it_once_with_also_in(library, loopba
     assert [(c.source_title, c.kept) for c in hidden.also_in] == [("Tech Wire", True)]
     assert kept["WeWork faces New York inquiry"].duplicates == 0, "another write-up of the event is its own story"
 
+    for sort in ("relevance", "newest"):
+        found = library.search.run("WeWork", sort=sort)
+        assert found.total == 2 and len(found.hits) == 2
+        assert {h.header.title for h in found.hits} == {"NY attorney general investigates WeWork",
+                                                      "WeWork faces New York inquiry"}
+    assert library.search.count("source:Gadget") == 1
+    assert library.search.count("Xiaomi store") == 1
+
 
 def test_reading_one_copy_marks_none_of_the_others_unless_asked(library, loopback_server, fetcher):
     sources = subscribe_feeds(library, loopback_server, {
