@@ -582,7 +582,9 @@ def _excerpt(marked: str) -> str:
     """About :data:`SNIPPET_CHARS` characters of *marked* text (half as many
     Chinese or Japanese ones, which are twice as wide): the stretch with the
     most different matches (the earliest of equals), or the opening when none."""
-    wide = sum(c >= "\u3040" for c in marked[: SNIPPET_CHARS * 2]) > SNIPPET_CHARS // 2
+    head = marked[: SNIPPET_CHARS * 2]
+    # Each character from U+0800 on (Chinese, Japanese) takes two more bytes in UTF-8.
+    wide = len(head.encode("utf-8", "replace")) - len(head) > SNIPPET_CHARS
     width = SNIPPET_CHARS // 2 if wide else SNIPPET_CHARS
     spans = [(m.start(), m.group(1).casefold()) for m in islice(_MARKED.finditer(marked), 30)]
     start = 0
