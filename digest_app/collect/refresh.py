@@ -249,15 +249,23 @@ class _Plan:
 
 @dataclass
 class _Completed:
+    """A plan's entries with the pages and images fetched for them."""
+
     plan: _Plan
     entries: list[ParsedArticle]
-    images: dict[str, FetchedImage]
-    full_texts: int
-    extra_bytes: int
-    notes: list[str]
+    images: dict[str, FetchedImage] = field(default_factory=dict)
+    full_texts: int = 0
+    extra_bytes: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _source_of(job: Source | _Plan) -> Source:
+    return job if isinstance(job, Source) else job.read.source
 
 
 class _Run:
+    """One refresh: workers fetch and read, the calling thread plans, stores and reports."""
+
     def __init__(self, lib: Library, fetcher: Fetcher, rules: TopicRules,
                  progress: ProgressCallback | None, cancelled: CancelCheck, *,
                  full_text: bool, images: bool) -> None:
@@ -279,7 +287,8 @@ class _Run:
         now = utc_now()
         pool = ThreadPoolExecutor(max_workers=max(1, min(self.fetcher.policy.max_in_flight, len(sources))),
                                   thread_name_prefix="digest-refresh")
-        pending: dict[Future, Source] = {}
+        # Each future reads a source's document, or completes a plan's entries.
+        pending: dict[Future, Source | _Plan] = {}
         try:
             for source in sources:
                 if source.retry_after is not None and source.retry_after > now:
@@ -289,24 +298,27 @@ class _Run:
             while pending:
                 done, _ = wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
                 for future in done:
-                    source = pending.pop(future)
-                    step = future.result()
+                    job = pending.pop(future)
                     if self.cancelled():
-                        self._finish(outcomes, _cancelled(source))
-                    elif isinstance(step, _Read):
-                        plan_or_outcome = self._after_read(step)
-                        if isinstance(plan_or_outcome, _Plan):
-                            if plan_or_outcome.pages or plan_or_outcome.images:
-                                pending[pool.submit(self._complete, plan_or_outcome)] = source
-                            else:
-                                self._finish(outcomes, self._store(self._nothing_to_complete(plan_or_outcome)))
+                        self._finish(outcomes, _cancelled(_source_of(job)))
+                    elif isinstance(job, Source):
+                        step = self._after_read(future.result())
+                        if isinstance(step, _Plan) and (step.pages or step.images):
+                            pending[pool.submit(self._complete, step)] = step
+                        elif isinstance(step, _Plan):
+                            self._finish(outcomes, self._store(_Completed(step, step.entries)))
                         else:
-                            self._finish(outcomes, plan_or_outcome)
+                            self._finish(outcomes, step)
                     else:
-                        self._finish(outcomes, self._store(step))
+                        try:
+                            completed = future.result()
+                        except Exception as error:  # noqa: BLE001 - a bug here must not lose the other sources
+                            self._finish(outcomes, self._failed(job.read, error))
+                        else:
+                            self._finish(outcomes, self._store(completed))
                 if self.cancelled():
-                    for source in pending.values():
-                        self._finish(outcomes, _cancelled(source))
+                    for job in pending.values():
+                        self._finish(outcomes, _cancelled(_source_of(job)))
                     pending.clear()
         finally:
             pool.shutdown(wait=not self.cancelled(), cancel_futures=True)
@@ -368,7 +380,7 @@ class _Run:
                     full_texts += 1
                 except Exception as error:  # noqa: BLE001 - a page the extractor chokes on keeps its teaser
                     notes.append(f"full text not used: {error}")
-        wanted = [i for i in plan.images]
+        wanted = list(plan.images)
         wanted += [i for i in plan.pages if i not in plan.images and self._wants_image(plan, entries[i])]
         downloaded: dict[str, FetchedImage] = {}
         for index in wanted[:MAX_IMAGES_PER_SOURCE]:
@@ -402,9 +414,11 @@ class _Run:
             return self._failed(read, read.error)
         assert result is not None
         if result.not_modified:
-            self.lib.sources.record_fetch(source.id, status=result.status, etag=result.etag,
-                                          last_modified=result.last_modified)
-            return _outcome(read, "not_modified")
+            with self.lib.write():
+                notes = self._update_source(source, read, result)
+                self.lib.sources.record_fetch(source.id, status=result.status, etag=result.etag,
+                                              last_modified=result.last_modified)
+            return _outcome(read, "not_modified", notes=tuple(notes))
         return self._plan(read)
 
     def _plan(self, read: _Read) -> _Plan:
@@ -438,9 +452,6 @@ class _Run:
             elif self.images and relevant and entry.image_url and image_id_for(entry.image_url) not in cached:
                 images.append(index)
         return _Plan(read, entries, already_complete, pages, images, cached)
-
-    def _nothing_to_complete(self, plan: _Plan) -> _Completed:
-        return _Completed(plan, plan.entries, {}, 0, 0, [])
 
     def _store(self, completed: _Completed) -> SourceRefresh:
         read = completed.plan.read
@@ -504,14 +515,17 @@ class _Run:
                              notes=(f"the server asked us to wait; next try after {shown}",))
 
 
-def _outcome(read: _Read, status: RefreshStatus, *, extra_bytes: int = 0, **counts) -> SourceRefresh:
+def _outcome(read: _Read, status: RefreshStatus, *, http_status: int | None = None, extra_bytes: int = 0,
+             **counts) -> SourceRefresh:
     result = read.result
+    if http_status is None and result is not None:
+        http_status = result.status
     return SourceRefresh(
         source_id=read.source.id,
         title=read.title if read.source.title == read.source.url and read.title else read.source.title,
         url=read.source.url,
         status=status,
-        http_status=counts.pop("http_status", result.status if result is not None else None),
+        http_status=http_status,
         bytes_transferred=(result.bytes_transferred if result is not None else 0) + extra_bytes,
         elapsed=time.monotonic() - read.started,
         **counts,
