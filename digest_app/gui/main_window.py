@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self._sidebar_key = ""
         self._search_text = ""
         self._sidebar_placed = False
+        self._pending_sidebar_key = ""
         self._shut_down = False
         self._themed_actions: list[tuple[QAction, str]] = []
         self.menus: dict[str, QMenu] = {}
@@ -125,6 +126,14 @@ class MainWindow(QMainWindow):
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(COUNTS_DELAY_MS)
         self._counts_timer.timeout.connect(self.refresh_counts)
+        # While a refresh runs, what it has stored shows up every couple of seconds.
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(2000)
+        self._reload_timer.timeout.connect(self._reload_listing)
+        self._auto_refresh = QTimer(self)
+        self._auto_refresh.timeout.connect(self._auto_refresh_due)
+        self._set_auto_refresh()
         self.refresh_counts()
         self._show_last_selection()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
@@ -247,9 +256,17 @@ class MainWindow(QMainWindow):
         self.open_action = a("&Open in Browser", self.open_in_browser, ("O", "Ctrl+Return"), icon_name="open-link",
                              tip="Open the article's page in your web browser")
         # Sources
-        self.refresh_action = a("&Refresh", self.refresh_all, ("R",), icon_name="refresh", tip="Fetch new articles (R)")
+        self.refresh_action = a("&Refresh", self.refresh, ("R",), icon_name="refresh", tip="Fetch new articles (R)")
+        self.refresh_source_action = a("Refresh the Selected S&ource", self.refresh_selected_source,
+                                       tip="Fetch new articles from the source selected in the sidebar")
+        self.add_source_action = a("&Add Source…", self.ask_add_source, ("Ctrl+N",), icon_name="add",
+                                   tip="Subscribe to a feed, a site or an article page")
         self.edit_source_action = a("&Edit Source…", self.edit_selected_source)
         self.remove_source_action = a("Re&move Source…", self.remove_selected_source)
+        self.export_opml_action = a("E&xport OPML…", self.choose_opml_to_export, icon_name="export",
+                                    tip="Save the library's feeds as an OPML file")
+        self.defaults_action = a("Add the &Default Xiaomi Sources", self.add_default_sources, icon_name="feed",
+                                 tip="Subscribe to feeds that cover Xiaomi")
         # Help
         self.shortcuts_action = a("&Keyboard Shortcuts", self.show_shortcuts, ("?", QKeySequence.StandardKey.HelpContents))
         self.query_help_action = a("&Search Syntax", self.show_query_help, icon_name="help")
@@ -280,8 +297,9 @@ class MainWindow(QMainWindow):
              self.larger_action, self.smaller_action, self.default_size_action)
         menu("article", "&Article", self.star_action, self.read_action, self.tag_action, None, self.open_action,
              self.copy_link_action)
-        menu("sources", "&Sources", self.refresh_action, None, self.edit_source_action, self.remove_source_action, None,
-             self.import_opml_action)
+        menu("sources", "&Sources", self.refresh_action, self.refresh_source_action, None, self.add_source_action,
+             self.edit_source_action, self.remove_source_action, None, self.import_opml_action,
+             self.export_opml_action, self.defaults_action)
         menu("help", "&Help", self.shortcuts_action, self.query_help_action, None, self.about_action)
 
     def _build_toolbar(self) -> None:
@@ -292,6 +310,7 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         toolbar.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
         toolbar.addAction(self.refresh_action)
+        toolbar.addAction(self.add_source_action)
         toolbar.addAction(self.import_action)
         toolbar.addSeparator()
         toolbar.addAction(self.read_action)
@@ -339,8 +358,7 @@ class MainWindow(QMainWindow):
         )
         self.welcome.sample_button.clicked.connect(self.load_sample)
         self.welcome.import_button.clicked.connect(self.choose_files_to_import)
-        self.welcome.sources_button.setEnabled(False)
-        self.welcome.sources_button.setToolTip("The default Xiaomi sources are not in this version yet")
+        self.welcome.sources_button.clicked.connect(self.add_default_sources)
 
     # ==================================================================== state
 
@@ -375,6 +393,8 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self._counts_timer.stop()
+        self._reload_timer.stop()
+        self._auto_refresh.stop()
         self.save_window_state()
         self.tasks.cancel_all()
         self.tasks.wait()
@@ -411,6 +431,8 @@ class MainWindow(QMainWindow):
             self._sidebar_placed = True
             if not self.sidebar.select_key(self._sidebar_key):
                 self.sidebar.select_key("all")
+        if self._pending_sidebar_key and self.sidebar.select_key(self._pending_sidebar_key):
+            self._pending_sidebar_key = ""
         listing = self.article_model.listing
         if listing is not None and not listing.is_search and self._sidebar_key:
             self._set_list_title(self.listing_for(self._sidebar_key).title)
@@ -479,6 +501,9 @@ class MainWindow(QMainWindow):
             menu.addAction("Delete…", lambda: self.ask_delete_tag(value))
         elif kind == "source":
             source_id = int(value)
+            kind = next((s.kind for s in (self.snapshot.sources if self.snapshot else ()) if s.id == source_id), "")
+            if kind in ("feed", "page"):
+                menu.addAction("Refresh", lambda: self.refresh([source_id]))
             menu.addAction("Edit…", lambda: self.ask_edit_source(source_id))
             menu.addSeparator()
             menu.addAction("Remove…", lambda: self.ask_remove_source(source_id))
@@ -834,12 +859,117 @@ class MainWindow(QMainWindow):
     def remove_source(self, source_id: int) -> None:
         removed: list[int] = []
         if self._try(lambda: removed.append(self.lib.sources.remove(source_id))):
+            self.lib.images.prune()
             self.show_message(f"Removed the source and {formatting.count(removed[0], 'article')}.")
             self.refresh_counts()
             self.article_model.reload()
 
-    def refresh_all(self) -> None:
-        self.show_message("Refreshing sources is not in this version yet; import files instead.")
+    def refresh_selected_source(self) -> None:
+        source_id = self._selected_source_id()
+        if source_id is None:
+            self.show_message("Select a source in the sidebar first.")
+            return
+        self.refresh([source_id])
+
+    def refresh(self, source_ids: list[int] | None = None) -> Task:
+        """Fetch new articles from every feed and page (or only *source_ids*) in the background.
+
+        A refresh already running or waiting is not started twice. Articles
+        show up while it runs; failures end up on each source's badge.
+        """
+        scope = "all" if source_ids is None else ",".join(map(str, source_ids))
+
+        def job(ctx: TaskContext) -> Any:
+            from digest_app.collect.refresh import refresh_sources
+
+            return refresh_sources(
+                ctx.lib,
+                source_ids,
+                progress=lambda done, total, title, new: ctx.progress(done, total, f"{title}: {new:,} new so far"),
+                cancelled=ctx.cancelled,
+            )
+
+        title = "Refreshing" if source_ids is None else "Refreshing " + formatting.count(len(source_ids), "source")
+        task = Task(title, job, done=refresh_summary, key=f"refresh:{scope}")
+        running = self.run_task(task)
+        if running is task:
+            task.progressed.connect(lambda _progress: self._reload_timer.start())
+        return running
+
+    def ask_add_source(self) -> None:
+        from digest_app.gui.add_source_dialog import AddSourceDialog
+
+        dialog = AddSourceDialog(self)
+        if dialog.exec():
+            choice = dialog.choice()
+            self.add_source(choice.url, topic_filter=choice.topic_filter)
+
+    def add_source(self, url: str, *, topic_filter: bool | None = None) -> Task:
+        """Subscribe to *url* in the background (it is fetched once: a site's feed is found)."""
+
+        def job(ctx: TaskContext) -> Any:
+            from digest_app.collect.subscribe import subscribe
+
+            return subscribe(ctx.lib, url, topic_filter=topic_filter)
+
+        task = Task(f"Adding {url}", job, done=subscription_summary, cancellable=False)
+        task.succeeded.connect(lambda result: self._show_key_soon(f"source:{result.source.id}"))
+        return self.run_task(task)
+
+    def add_default_sources(self) -> Task:
+        """Subscribe to the Xiaomi sources Digest ships (nothing is fetched until a refresh)."""
+
+        def job(ctx: TaskContext) -> Any:
+            from digest_app.collect.subscribe import add_default_sources
+
+            return add_default_sources(ctx.lib)
+
+        return self.run_task(
+            Task("Adding the default Xiaomi sources", job, cancellable=False,
+                 done=lambda r: sources_summary(r) + " Press R to fetch their articles.")
+        )
+
+    def choose_opml_to_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export OPML", str(Path.home() / "digest-subscriptions.opml"), "OPML (*.opml);;All files (*)"
+        )
+        if path:
+            self.export_opml(Path(path))
+
+    def export_opml(self, path: Path) -> Task:
+        def job(ctx: TaskContext) -> int:
+            from digest_app.collect.subscribe import export_opml_file
+
+            return export_opml_file(ctx.lib, path)
+
+        return self.run_task(
+            Task("Exporting OPML", job, cancellable=False,
+                 done=lambda n: f"Wrote {formatting.count(n, 'feed')} to {path.name}.")
+        )
+
+    def import_opml(self, path: Path) -> Task:
+        def job(ctx: TaskContext) -> Any:
+            from digest_app.collect.subscribe import import_opml_file
+
+            return import_opml_file(ctx.lib, path)
+
+        return self.run_task(Task(f"Importing {path.name}", job, cancellable=False, done=sources_summary))
+
+    def _show_key_soon(self, key: str) -> None:
+        """Select *key* in the sidebar once its item exists (a source just added)."""
+        self._pending_sidebar_key = key
+        self.refresh_counts()
+
+    def _set_auto_refresh(self) -> None:
+        minutes = self.prefs.refresh_minutes
+        if minutes > 0:
+            self._auto_refresh.start(minutes * 60_000)
+        else:
+            self._auto_refresh.stop()
+
+    def _auto_refresh_due(self) -> None:
+        if self.snapshot is not None and any(s.kind in ("feed", "page") for s in self.snapshot.sources):
+            self.refresh()
 
     # ==================================================================== background work
 
@@ -871,7 +1001,7 @@ class MainWindow(QMainWindow):
     def choose_opml_to_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import OPML", str(Path.home()), "OPML (*.opml *.xml);;All files (*)")
         if path:
-            self.import_files([Path(path)])
+            self.import_opml(Path(path))
 
     def import_files(self, paths: list[Path]) -> Task:
         """Import files and folders in the background."""
@@ -919,12 +1049,17 @@ class MainWindow(QMainWindow):
         if task.error is not None:
             self.show_message(task.error, timeout_ms=15_000)
         else:
-            self.show_message(task.done_text() + (" (cancelled)" if task.cancel_requested else ""))
-        self.refresh_counts()
-        self.article_model.reload()
+            self.show_message(task.done_text() + (" (cancelled)" if task.cancel_requested else ""), timeout_ms=15_000)
+        self._reload_timer.stop()
+        self._reload_listing()
         current = self.article_list.current_article_id()
         if current is not None and self.reader_pane.showing_article:
             self.show_article(current)
+
+    def _reload_listing(self) -> None:
+        """Show what background work has stored, keeping the user's place."""
+        self.refresh_counts()
+        self.article_model.reload()
 
     # ==================================================================== settings
 
@@ -979,6 +1114,7 @@ class MainWindow(QMainWindow):
         if choice.font_size != self.prefs.reader_font_size:
             self.set_font_size(choice.font_size)
         self.prefs.refresh_minutes = choice.refresh_minutes
+        self._set_auto_refresh()
         if choice.summary_length != summary_length(self.lib):
             self.resummarize(choice.summary_length)
         self.prefs.sync()
@@ -1067,4 +1203,40 @@ def import_summary(lead: str, report: ImportReport) -> str:
     if report.failed:
         first = report.failed[0]
         text += f"; {len(report.failed):,} failed ({Path(first.path).name}: {first.reason})"
+    return text + "."
+
+
+def refresh_summary(report: Any) -> str:
+    """``Refreshed 9 sources: 34 new articles; 2 failed (their errors are in the sidebar).``"""
+    parts = [formatting.count(report.added, "new article") if report.added else "nothing new"]
+    if report.duplicates:
+        parts.append(f"{report.duplicates:,} already seen elsewhere")
+    text = f"Refreshed {formatting.count(len(report.sources), 'source')}: " + ", ".join(parts)
+    failed = report.failed
+    if failed:
+        text += f"; {len(failed):,} failed (the sidebar shows why)"
+    return text + "."
+
+
+def subscription_summary(result: Any) -> str:
+    source = result.source
+    if not result.created:
+        return f"Already subscribed to “{source.title}”."
+    text = f"Added the {result.kind} “{source.title}”"
+    if result.discovered_from:
+        text += f" (found on {result.discovered_from})"
+    first = result.first_refresh
+    if first is not None and first.error:
+        return text + f"; its first fetch failed: {first.error}."
+    if first is not None:
+        text += ": " + formatting.count(first.added, "new article")
+    return text + "."
+
+
+def sources_summary(result: Any) -> str:
+    text = f"Added {formatting.count(len(result.added), 'source')}"
+    if result.existing:
+        text += f" ({len(result.existing):,} already there)"
+    if result.skipped:
+        text += f"; skipped {len(result.skipped):,} entries that are not web feeds"
     return text + "."

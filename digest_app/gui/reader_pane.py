@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStackedWidget, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from digest_app.gui.icons import icon
 from digest_app.gui.reader import ArticleReader, ImageResolver
@@ -31,6 +40,8 @@ class ReaderPane(QWidget):
         self.tag_icon.setPixmap(icon("tag").pixmap(16, 16))
         bar_layout.addWidget(self.tag_icon)
         self.tag_editor = TagEditor()
+        # Many chips must not make the whole window wider: they are cut off instead.
+        self.tag_editor.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar_layout.addWidget(self.tag_editor, 1)
         self.open_button = QToolButton()
         self.open_button.setObjectName("openInBrowser")

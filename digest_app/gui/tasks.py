@@ -72,7 +72,8 @@ class Task(QObject):
 
     Signals arrive on the UI thread: ``progressed(Progress)``, then either
     ``succeeded(result)`` or ``failed(message)``; ``ended()`` comes last either way.
-    *done* turns the result into a sentence for the status bar.
+    *done* turns the result into a sentence for the status bar. Tasks with the
+    same *key* (e.g. "refresh:all") are not queued twice.
     """
 
     progressed = Signal(object)
@@ -87,10 +88,12 @@ class Task(QObject):
         *,
         done: Callable[[Any], str] | None = None,
         cancellable: bool = True,
+        key: str | None = None,
     ) -> None:
         super().__init__()
         self.title = title
         self.job = job
+        self.key = key
         self._done = done
         self.cancellable = cancellable
         self.last_progress: Progress | None = None
@@ -177,7 +180,12 @@ class TaskRunner(QObject):
         self.current: Task | None = None
 
     def start(self, task: Task) -> Task:
-        """Run *task* now, or after the running one."""
+        """Run *task* now, or after the running one. Returns the task that will do
+        the work: an equal one (same key) already running or waiting, if any."""
+        if task.key is not None:
+            for other in ([self.current] if self.current else []) + list(self._queue):
+                if other.key == task.key and not other.cancel_requested:
+                    return other
         self._queue.append(task)
         if self.current is None:
             self._next()
