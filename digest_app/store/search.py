@@ -83,6 +83,8 @@ class SearchResults:
 #: Articles linked as copies of another story (``duplicate_links``) are not results:
 #: the copy kept stands for them. The list is short and read once per statement.
 _NOT_DUPLICATE = "NOT IN (SELECT article_id FROM duplicate_links)"
+# A column of search_meta (alias m) in a condition.
+_META_COLUMN = re.compile(r"\bm\.\w+")
 
 
 @dataclass
@@ -109,13 +111,15 @@ class _Plan:
     @property
     def matches(self) -> str:
         """FROM and WHERE for the articles the words match, filtered: the index
-        drives, each match looks up its narrow ``search_meta`` row only if filtered."""
+        drives, and each match looks up its narrow ``search_meta`` row only when
+        a filter tests more than the article's ID (tags, other words do not)."""
         bounded = f"search_index MATCH ? AND search_index.rowid BETWEEN {self.low} AND {self.high}"
-        if not self.where:
-            return f"FROM search_index WHERE {bounded} AND search_index.rowid {_NOT_DUPLICATE}"
+        conditions = self.where_sql(" AND ")
+        if not _META_COLUMN.search(conditions.replace("m.article_id", "")):
+            return f"FROM search_index WHERE {bounded}{conditions.replace('m.article_id', 'search_index.rowid')}"
         return (
             "FROM search_index CROSS JOIN search_meta m ON m.article_id = search_index.rowid"
-            f" WHERE {bounded}{self.where_sql(' AND ')}"
+            f" WHERE {bounded}{conditions}"
         )
 
 
@@ -156,12 +160,16 @@ class SearchStore:
             broad = self._at_least(plan, self._library_size() // 100, total)
             scored = [(i, 0.0) for i in self._newest(plan, limit, offset, walk=broad)]
         elif sort == "relevance":
-            scored = self._best(plan, limit, offset)
-            if self._at_least(plan, RANK_WINDOW + 1, total):
-                matches = f"{total:,}" if total is not None else "more"
+            scored, window_full = self._best(plan, limit, offset)
+            if total is not None and total > RANK_WINDOW:
                 notes += (
-                    f"ranked the {RANK_WINDOW:,} most recently added of {matches} matches; "
+                    f"ranked the {RANK_WINDOW:,} most recently added of {total:,} matches; "
                     "add words or filters to rank them all",
+                )
+            elif total is None and window_full:
+                notes += (
+                    f"ranked the {RANK_WINDOW:,} most recently added matches (there may be "
+                    "more); add words or filters to rank them all",
                 )
         else:
             # Sorting every match by date costs about half a microsecond a
@@ -253,8 +261,9 @@ class SearchStore:
     def _at_least(self, plan: _Plan, n: int, total: int | None) -> bool:
         return (total if total is not None else self._count(plan, at_most=n)) >= n
 
-    def _best(self, plan: _Plan, limit: int, offset: int) -> list[tuple[int, float]]:
-        """The best matches by BM25 among the RANK_WINDOW most recently added.
+    def _best(self, plan: _Plan, limit: int, offset: int) -> tuple[list[tuple[int, float]], bool]:
+        """The best matches by BM25 among the RANK_WINDOW most recently added,
+        and whether the window was full (so that there may be more matches).
 
         FTS5 must score every match it ranks (about 2 µs each); scoring a
         bounded window keeps a search for a word in every article as fast as
@@ -262,13 +271,14 @@ class SearchStore:
         index does natively, and only rows that pass the filters are scored.
         """
         rows = self._lib.query(
-            f"""SELECT id, score FROM (
+            f"""SELECT id, score, count(*) OVER () AS scored FROM (
                     SELECT search_index.rowid AS id, {_BM25} AS score {plan.matches}
                     ORDER BY search_index.rowid DESC LIMIT {RANK_WINDOW})
                 ORDER BY score, id DESC LIMIT ? OFFSET ?""",
             (plan.match, *plan.params, limit, offset),
         )
-        return [(r["id"], -r["score"]) for r in rows]
+        full = bool(rows) and rows[0]["scored"] >= RANK_WINDOW
+        return [(r["id"], -r["score"]) for r in rows], full
 
     def _newest(self, plan: _Plan, limit: int, offset: int, *, walk: bool) -> list[int]:
         """Articles passing the filters alone, newest first: by walking the date
