@@ -1,4 +1,8 @@
-"""The collecting commands as a user runs them: add-source, refresh, remove-source, opml."""
+"""The collecting commands as a user runs them: add-source, refresh, remove-source, opml.
+
+Most run in this process through ``main(argv)`` (the same parser, handlers and exit
+codes, without an interpreter start per command); one flow runs as a subprocess.
+"""
 
 from __future__ import annotations
 
@@ -24,38 +28,47 @@ def run(library: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
+def cli(tmp_path, capsys):
+    """Run a command in this process: ``cli("refresh")`` -> (exit status, stdout, stderr)."""
+    library = str(tmp_path / "library.db")
+
+    def call(*args: str) -> tuple[int, str, str]:
+        status = main(["--library", library, *args])
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return call
+
+
+@pytest.fixture
 def feeds(shared: Path) -> Path:
     return shared / "corpora" / "real-feeds" / "netnewswire"
 
 
-def test_add_refresh_and_remove_a_source(tmp_path, loopback_server, feeds):
-    library = tmp_path / "library.db"
+def test_add_refresh_and_remove_a_source(cli, loopback_server, feeds):
     good = loopback_server.serve_file("/good.rss", feeds / "manton.rss", etag='"g"')
     broken = loopback_server.serve("/broken.rss", b"down", status=503)
 
-    added = run(library, "add-source", good, "--topic-filter", "off")
-    assert added.returncode == 0, added.stderr
-    assert "added feed source:" in added.stdout and "Manton Reece" in added.stdout
-    assert "10 new" in added.stdout
-    library_sources = json.loads(run(library, "sources", "--json").stdout)
+    status, out, err = cli("add-source", good, "--topic-filter", "off")
+    assert status == 0, err
+    assert "added feed source:" in out and "Manton Reece" in out and "10 new" in out
+    library_sources = json.loads(cli("sources", "--json")[1])
     assert [(s["url"], s["topic_filter"], s["article_count"]) for s in library_sources] == [(good, False, 10)]
 
-    failing = run(library, "add-source", broken)
-    assert failing.returncode == 1 and "503" in failing.stderr
+    status, out, err = cli("add-source", broken)
+    assert status == 1 and "503" in err
 
-    refreshed = run(library, "refresh", "--no-full-text", "--no-images")
-    assert refreshed.returncode == 0, refreshed.stderr
-    assert refreshed.stdout.splitlines()[0] == "source 1 of 1: Manton Reece: 0 new"
-    assert "refreshed 1 sources" in refreshed.stdout and "0 new" in refreshed.stdout
+    status, out, err = cli("refresh", "--no-full-text", "--no-images")
+    assert status == 0, err
+    assert out.splitlines()[0] == "source 1 of 1: Manton Reece: 0 new"
+    assert "refreshed 1 sources" in out and "0 new" in out
 
-    source_id = str(library_sources[0]["id"])
-    removed = run(library, "remove-source", source_id)
-    assert removed.returncode == 0 and "its 10 articles" in removed.stdout
-    assert json.loads(run(library, "list", "--json").stdout) == []
+    status, out, _ = cli("remove-source", str(library_sources[0]["id"]))
+    assert status == 0 and "its 10 articles" in out
+    assert json.loads(cli("list", "--json")[1]) == []
 
 
-def test_refresh_reports_failures_and_exits_non_zero_only_when_all_fail(tmp_path, loopback_server, feeds):
-    library = tmp_path / "library.db"
+def test_refresh_reports_failures_and_exits_non_zero_only_when_all_fail(cli, tmp_path, loopback_server, feeds):
     good = loopback_server.serve_file("/good.rss", feeds / "manton.rss")
     opml = tmp_path / "subs.opml"
     opml.write_text(
@@ -66,27 +79,27 @@ def test_refresh_reports_failures_and_exits_non_zero_only_when_all_fail(tmp_path
         "</body></opml>",
         encoding="utf-8",
     )
-    imported = run(library, "opml", "import", str(opml))
-    assert imported.returncode == 0, imported.stderr
-    assert imported.stdout.startswith("added 2 sources (0 already there)")
-    assert "file:///etc/passwd is not an http(s) address" in imported.stdout
+    status, out, err = cli("opml", "import", str(opml))
+    assert status == 0, err
+    assert out.startswith("added 2 sources (0 already there)")
+    assert "file:///etc/passwd is not an http(s) address" in out
 
-    mixed = run(library, "refresh", "--no-full-text", "--no-images")
-    assert mixed.returncode == 0
-    progress = [line for line in mixed.stdout.splitlines() if line.startswith("source ")]
-    assert sorted(progress) == ["source 1 of 2: Broken: 0 new", "source 2 of 2: Good: 10 new"] or \
-        sorted(progress) == ["source 1 of 2: Good: 10 new", "source 2 of 2: Broken: 0 new"]
-    assert "10 new" in mixed.stdout and "1 failed" in mixed.stdout
-    assert "digest-app: error: Broken:" in mixed.stderr and "404" in mixed.stderr
-    sources = {s["title"]: s for s in json.loads(run(library, "sources", "--json").stdout)}
+    status, out, err = cli("refresh", "--no-full-text", "--no-images")
+    assert status == 0
+    progress = sorted(line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("source "))
+    assert progress == ["Broken: 0 new", "Good: 10 new"]
+    assert {line.split(":")[0] for line in out.splitlines() if line.startswith("source ")} == {
+        "source 1 of 2", "source 2 of 2"}
+    assert "10 new" in out and "1 failed" in out
+    assert "digest-app: error: Broken:" in err and "404" in err
+    sources = {s["title"]: s for s in json.loads(cli("sources", "--json")[1])}
     assert sources["Broken"]["error_count"] == 1 and "404" in sources["Broken"]["last_error"]
 
-    only_broken = run(library, "refresh", "--source", str(sources["Broken"]["id"]))
-    assert only_broken.returncode == 1
-    unknown = run(library, "refresh", "--source", "999")
-    assert unknown.returncode == 1 and "no source with ID 999" in unknown.stderr
+    assert cli("refresh", "--source", str(sources["Broken"]["id"]))[0] == 1
+    status, _, err = cli("refresh", "--source", "999")
+    assert status == 1 and "no source with ID 999" in err
 
-    as_json = json.loads(run(library, "refresh", "--json", "--no-full-text", "--no-images").stdout)
+    as_json = json.loads(cli("refresh", "--json", "--no-full-text", "--no-images")[1])
     assert as_json["failed"] == 1 and as_json["added"] == 0
     assert {s["status"] for s in as_json["sources"]} == {"ok", "failed"}
 
@@ -104,14 +117,12 @@ def test_opml_export_and_default_sources(tmp_path):
     assert len(parse_opml(out.read_bytes()).feeds) == count
 
 
-def test_non_web_source_addresses_are_refused(tmp_path, capsys):
-    library = str(tmp_path / "library.db")
+def test_non_web_source_addresses_are_refused(cli):
     for address in ("file:///etc/passwd", "javascript:alert(1)", "data:text/plain,hi"):
-        assert main(["--library", library, "add-source", address]) == 1
-        error = capsys.readouterr().err
-        assert f"{address}: Digest only fetches http:// and https:// addresses" in error
-    assert main(["--library", library, "sources"]) == 0
-    assert capsys.readouterr().out.strip() == "no sources"
+        status, _, err = cli("add-source", address)
+        assert status == 1
+        assert f"{address}: Digest only fetches http:// and https:// addresses" in err
+    assert cli("sources")[1].strip() == "no sources"
 
 
 def test_the_cli_starts_without_loading_the_network_stack():
