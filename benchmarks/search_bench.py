@@ -312,6 +312,10 @@ def report(
         f"| - other tables | {sizes['other'] / mb:.1f} | {sizes['other'] / raw:.2f} |",
         f"| - free pages | {sizes['free'] / mb:.1f} | {sizes['free'] / raw:.2f} |",
         f"| library file after `rebuild()` (copy) | {rebuilt_size / mb:.1f} | {rebuilt_size / raw:.2f} |",
+        "",
+        f"The articles table alone is {sizes['articles'] / raw:.1f}x the raw text: it keeps each "
+        "text twice (plain text and sanitized HTML) and its summary. The search index is "
+        f"external-content (no third copy of the text) and adds {sizes['search'] / raw:.2f}x.",
     ]
     if corpus_s is not None:
         lines += [
