@@ -76,7 +76,8 @@ def summarize_stored(
         if cancelled is not None and cancelled():
             break
         batch = lib.articles.texts(article_ids[start : start + BATCH])
-        lib.articles.set_summaries(
+        # Computed before the write starts, so the lock is held for the UPDATEs only.
+        computed = [
             ComputedSummary(
                 article_id=item.article_id,
                 sentences=tuple(
@@ -94,7 +95,8 @@ def summarize_stored(
                 method=method,
             )
             for item in batch
-        )
+        ]
+        lib.articles.set_summaries(computed)
         done += len(batch)
         if progress is not None:
             progress(done, len(article_ids))

@@ -127,6 +127,8 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(article.url)
     if article.tags:
         ctx.print("Tags: " + ", ".join(t.name for t in article.tags))
+    for copy in article.also_in:
+        ctx.print(f"Also in: {copy.source_title}" + (f" <{copy.url}>" if copy.url else ""))
     ctx.print("")
     if article.summary:
         ctx.print("Summary:")
@@ -231,6 +233,10 @@ def article_json(a: Article) -> dict:
         "is_starred": a.is_starred,
         "word_count": a.word_count,
         "tags": [{"name": t.name, "origin": t.origin} for t in a.tags],
+        "also_in": [
+            {"id": c.article_id, "source": c.source_title, "url": c.url, "kept": c.kept}
+            for c in a.also_in
+        ],
         "summary": list(a.summary),
         "keywords": list(a.keywords),
         "feed_summary": a.feed_summary,

@@ -241,8 +241,11 @@ def index_all_anchors(conn: sqlite3.Connection, batch: int = 500) -> int:
 
 
 def anchor_text(title: str, text: str) -> str:
-    """What near-duplicate detection compares of an article: its title and text."""
-    return f"{title}\n\n{text}"
+    """What near-duplicate detection compares of an article: its text, or its title
+    when it has no text. A copy often runs under another headline, and a short
+    teaser under a different title fails verification when the title is mixed in
+    (measured: 25-word teasers matched 0.37 with the title, 1.00 without)."""
+    return text if text.strip() else title
 
 
 def _is_story_url(url: str | None) -> bool:
