@@ -315,7 +315,7 @@ def _build(part: _Part, rules: ChromeRules, *, name: str, url: str | None) -> Pa
         if not body and part.body:
             # A document that is nothing but a headline: it is its own text.
             body = [line for line in part.body if line.text == title][:1]
-        author = next((name for line in top if (name := _byline_author(line.text))), None) or author
+        author = next((found for line in top if (found := _byline_author(line.text))), None) or author
         published = _stated_date(body, top)
     if not body:
         return None
