@@ -26,4 +26,6 @@ def from_db(text: str | None) -> datetime | None:
     """Stored text -> aware UTC ``datetime`` (None stays None)."""
     if not text:
         return None
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    # fromisoformat is some 40x faster than strptime, which matters when a
+    # listing page converts hundreds of dates.
+    return datetime.fromisoformat(text)

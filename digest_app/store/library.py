@@ -166,6 +166,9 @@ def _configure(conn: sqlite3.Connection, path: Path) -> None:
     # NORMAL is durable across application crashes in WAL mode; only a power
     # cut can lose the last transactions, never corrupt the file.
     conn.execute("PRAGMA synchronous = NORMAL")
+    # 32 MB of page cache (default 2 MB): search and listings at 100k articles
+    # revisit the same index pages constantly.
+    conn.execute("PRAGMA cache_size = -32768")
 
 
 def _locked_or_error(path: Path, exc: sqlite3.OperationalError) -> LibraryError:

@@ -56,29 +56,35 @@ def _v1_foundation(conn: sqlite3.Connection) -> None:
             created TEXT NOT NULL
         );
 
+        -- Small columns first and bulky ones last: listings and filters read only
+        -- the first page of each row, never the overflow pages of long texts.
         CREATE TABLE articles (
             id INTEGER PRIMARY KEY,
             source_id INTEGER REFERENCES sources(id) ON DELETE CASCADE,
+            is_read INTEGER NOT NULL DEFAULT 0,
+            is_starred INTEGER NOT NULL DEFAULT 0,
+            published TEXT,
+            fetched TEXT NOT NULL,
+            sort_date TEXT GENERATED ALWAYS AS (COALESCE(published, fetched)) VIRTUAL,
+            word_count INTEGER NOT NULL DEFAULT 0,
+            relevance REAL,
+            language TEXT,
+            content_hash TEXT NOT NULL,
+            image_id TEXT,
+            summary_method TEXT,
+            title TEXT NOT NULL,
             guid TEXT,
             url TEXT,
             canonical_url TEXT,
-            title TEXT NOT NULL,
-            author TEXT,
-            published TEXT,
-            fetched TEXT NOT NULL,
-            language TEXT,
-            feed_summary TEXT,
-            content_html TEXT NOT NULL DEFAULT '',
-            text TEXT NOT NULL,
-            word_count INTEGER NOT NULL DEFAULT 0,
-            content_hash TEXT NOT NULL,
+            full_text_url TEXT,
             image_url TEXT,
-            summary TEXT,
-            summary_method TEXT,
+            author TEXT,
             keywords TEXT,
-            is_read INTEGER NOT NULL DEFAULT 0,
-            is_starred INTEGER NOT NULL DEFAULT 0,
-            sort_date TEXT GENERATED ALWAYS AS (COALESCE(published, fetched)) VIRTUAL
+            summary TEXT,
+            feed_summary TEXT,
+            text TEXT NOT NULL,
+            -- zlib-compressed sanitized HTML: read only to display one article.
+            content_html BLOB NOT NULL DEFAULT x''
         );
         CREATE UNIQUE INDEX articles_source_guid ON articles(source_id, guid)
             WHERE guid IS NOT NULL;
@@ -137,8 +143,8 @@ def _v3_collection(conn: sqlite3.Connection) -> None:
     """Collecting from the web: fetch schedule, relevance, full text, lead images, duplicates.
 
     - ``sources.retry_after``: a rate-limited source is not fetched again before this time.
-    - ``articles.relevance``: the topic score; ``full_text_url``: the page the text was
-      extracted from when the feed gave only a teaser; ``image_id``: the cached lead image.
+    - (``articles.relevance``, ``full_text_url`` and ``image_id``, which this step fills,
+      are in the foundation table so that they sit before the long texts.)
     - ``images``: cached lead images (bytes in files beside the library, see store/images.py).
     - ``article_anchors``: near-duplicate anchors (collect/neardup.py), filled in here for
       the articles already stored.
@@ -149,9 +155,6 @@ def _v3_collection(conn: sqlite3.Connection) -> None:
         conn,
         """
         ALTER TABLE sources ADD COLUMN retry_after TEXT;
-        ALTER TABLE articles ADD COLUMN relevance REAL;
-        ALTER TABLE articles ADD COLUMN full_text_url TEXT;
-        ALTER TABLE articles ADD COLUMN image_id TEXT;
         -- Cross-source identity: the same guid or address in another source.
         CREATE INDEX articles_guid ON articles(guid) WHERE guid IS NOT NULL;
 
