@@ -1,0 +1,58 @@
+"""Writing export files safely: a temporary name beside the target, renamed at the end.
+
+    >>> write_atomically(Path("~/xiaomi-week.pdf").expanduser(), pdf_bytes)
+
+The target appears complete or not at all: a failure (a folder that does not
+exist or cannot be written, a full disk, a file-size limit) removes the
+temporary file and raises :class:`~digest_app.errors.ExportError` naming the
+file and the reason. An existing file of that name is replaced only at the
+very end, so it survives a failed export intact.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from digest_app.errors import ExportError
+
+#: Mode of a new export file before the umask: like any document the user saves.
+NEW_FILE_MODE = 0o666
+
+
+def write_atomically(path: str | os.PathLike[str], data: bytes | str) -> Path:
+    """Write *data* (text is UTF-8) to *path* in one step. Returns the absolute path."""
+    target = Path(path).expanduser().absolute()
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    folder = target.parent
+    if target.is_dir():
+        raise ExportError(f"{target}: is a folder; give a file name")
+    if not folder.is_dir():
+        raise ExportError(f"{target}: the folder {folder} does not exist")
+    temporary = folder / f".{target.name}.{secrets.token_hex(4)}.part"
+    try:
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE)
+    except OSError as exc:
+        raise ExportError(f"{target}: cannot write in {folder} ({_reason(exc)})") from exc
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if target.exists():
+            os.chmod(temporary, target.stat().st_mode & 0o777)
+        os.replace(temporary, target)
+    except BaseException as exc:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise ExportError(f"{target}: cannot write ({_reason(exc)}); nothing was saved") from exc
+        raise
+    return target
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
