@@ -14,10 +14,10 @@ new articles into it) and measures, offscreen:
   skipped) to the first page of results shown in the list, for a mix of
   queries; the peer is ``lib.search.run`` alone, the core without the window;
 - **stall**: the longest gap between ticks of a 10 ms timer on the UI thread
-  (the worst freeze a user could feel) while the window opens, searches, and
-  while background work stores 50 feeds' worth of articles (a refresh of 50
-  loopback feeds once the collection layer has one; until then the import of
-  50 feed files, which runs the same parse, store and summarize pipeline);
+  (the worst freeze a user could feel) while the window opens, while it
+  searches, and while it refreshes 50 feeds served on loopback (each on a port
+  of its own, as 50 sites would be; 20 new articles each, stored, deduplicated
+  and summarized, the list reloading as they arrive);
 - **peak memory**: the largest resident set of the window's process.
 
 Prints a markdown table; with the default size it also writes
@@ -88,6 +88,8 @@ def child_first_paint(library: Path, naive: bool) -> None:
         window.show()
         QTimer.singleShot(0, lambda: marks.setdefault("listed", time.time()))
     else:
+        # The way `digest-app` starts: the command line first, then the window.
+        import digest_app.cli.main  # noqa: F401
         from digest_app.gui.app import create_application, open_window
 
         app = create_application(["digest-app"])
@@ -160,34 +162,75 @@ def spin_until(app, condition, timeout_s: float = 600.0) -> None:
         time.sleep(0.001)
 
 
-def write_feeds(folder: Path, feeds: int, items: int) -> list[Path]:
-    """RSS files written for this benchmark: Xiaomi-flavoured items, our own words."""
+def feed_documents(feeds: int, items: int) -> list[bytes]:
+    """RSS feeds written for this benchmark: Xiaomi-flavoured items, our own words."""
+    import random
     from xml.sax.saxutils import escape
 
-    topics = ("phone", "car", "chip", "smart home", "tablet", "watch", "TV", "router")
-    paths = []
+    words = (
+        "battery screen price camera factory store launch review market share chip software update delivery "
+        "order warranty design speaker charger sensor display memory storage network motor seat range charging "
+        "station retail partner forecast quarter profit tablet watch router television scooter robot"
+    ).split()
+    documents = []
     for f in range(feeds):
         entries = []
         for i in range(items):
-            topic = topics[(f + i) % len(topics)]
+            rng = random.Random(f * 1000 + i)
             body = " ".join(
-                f"Paragraph {p}: Xiaomi's new {topic} number {i} from feed {f} gets a longer battery, "
-                f"a brighter screen and a lower price than last year's model, according to the company."
-                for p in range(6)
+                f"Xiaomi {' '.join(rng.sample(words, 10))} by {rng.randint(10, 99)} percent." for _ in range(14)
             )
             entries.append(
-                f"<item><title>Xiaomi {topic} update {f}-{i}</title><guid>bench-{f}-{i}</guid>"
-                f"<link>https://example.com/bench/{f}/{i}</link><pubDate>Mon, 0{1 + i % 9} Nov 2026 10:00:00 GMT</pubDate>"
-                f"<description>{escape(body)}</description></item>"
+                f"<item><title>Xiaomi {rng.choice(words)} news {f}-{i}</title><guid isPermaLink='false'>bench-{f}-{i}</guid>"
+                f"<pubDate>Mon, 0{1 + i % 9} Nov 2026 10:00:00 GMT</pubDate>"
+                f"<description>{escape('<p>' + body + '</p>')}</description></item>"
             )
-        path = folder / f"feed-{f:02}.rss"
-        path.write_text(
-            f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Bench feed {f}</title>'
-            f"<link>https://example.com/bench/{f}/</link>{''.join(entries)}</channel></rss>",
-            encoding="utf-8",
+        documents.append(
+            (
+                f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Bench feed {f}</title>'
+                f"<link>https://example.com/bench/{f}/</link>{''.join(entries)}</channel></rss>"
+            ).encode("utf-8")
         )
-        paths.append(path)
-    return paths
+    return documents
+
+
+class LoopbackFeeds:
+    """One small HTTP server per feed on 127.0.0.1 (ports differ, so politeness treats
+    them as different sites, as a real refresh of 50 sources would be)."""
+
+    def __init__(self, documents: list[bytes]) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.servers = []
+        for body in documents:
+
+            class Handler(BaseHTTPRequestHandler):
+                document = body
+
+                def do_GET(self) -> None:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/rss+xml")
+                    self.send_header("Content-Length", str(len(self.document)))
+                    self.end_headers()
+                    self.wfile.write(self.document)
+
+                def log_message(self, *args: object) -> None:
+                    pass
+
+            server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+            server.daemon_threads = True
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self.servers.append(server)
+
+    @property
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{s.server_address[1]}/feed.xml" for s in self.servers]
+
+    def close(self) -> None:
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
 
 
 @dataclass
@@ -213,11 +256,13 @@ def measure_window(library: Path, repeat: int, scratch: Path) -> WindowFigures:
 
     app = create_application(["digest-app"])
     probe = StallProbe()
-    probe.start()
     opened = time.perf_counter()
     window = open_window(library)
     window.resize(1280, 800)
     window.show()
+    app.processEvents()
+    # From the first paint on: building the window happens before anything shows.
+    probe.start()
     spin_until(app, lambda: window.article_model.loaded)
     spin_until(app, lambda: window.snapshot is not None)
     sidebar_s = time.perf_counter() - opened
@@ -244,15 +289,20 @@ def measure_window(library: Path, repeat: int, scratch: Path) -> WindowFigures:
     window.search_bar.set_text("")
     spin_until(app, lambda: window.article_model.loaded)
 
-    feeds = write_feeds(scratch, FEEDS, ITEMS_PER_FEED)
+    served = LoopbackFeeds(feed_documents(FEEDS, ITEMS_PER_FEED))
+    for n, url in enumerate(served.urls):
+        window.lib.sources.add("feed", url, title=f"Loopback feed {n}")
     probe.start()
     started = time.perf_counter()
-    task = window.import_files(feeds)
+    task = window.refresh()
     spin_until(app, lambda: task.result is not None or task.error is not None)
     spin_until(app, lambda: not window.tasks.busy)
     work_s = time.perf_counter() - started
     work_stall = probe.stop()
-    added = task.result.added if task.result is not None else 0
+    served.close()
+    if task.error is not None:
+        raise RuntimeError(f"the refresh failed: {task.error}")
+    added = task.result.added
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     close_window(window)
     return WindowFigures(
@@ -261,7 +311,7 @@ def measure_window(library: Path, repeat: int, scratch: Path) -> WindowFigures:
         core_ms=core_ms,
         totals=totals,
         search_stall_ms=search_stall,
-        work_label=f"import of {FEEDS} feed files ({FEEDS * ITEMS_PER_FEED:,} articles, summarized)",
+        work_label=f"refresh of {FEEDS} loopback feeds ({FEEDS * ITEMS_PER_FEED:,} new articles)",
         work_s=work_s,
         work_stall_ms=work_stall,
         work_added=added,
@@ -309,7 +359,7 @@ def report(n: int, paints: list[dict], naive: list[dict], figures: WindowFigures
         f"| search: query → first page shown (worst of all queries) | {worst_search:.0f} ms | "
         f"{max(t for q in QUERIES for t in figures.core_ms[q]):.0f} ms (`lib.search.run` alone) "
         f"| ≤ {TARGET_SEARCH_MS} ms | {verdict(worst_search <= TARGET_SEARCH_MS)} |",
-        f"| longest UI stall while opening | {figures.open_stall_ms} ms | | ≤ {TARGET_STALL_MS} ms "
+        f"| longest UI stall from first paint until the list and counts are in | {figures.open_stall_ms} ms | | ≤ {TARGET_STALL_MS} ms "
         f"| {verdict(figures.open_stall_ms <= TARGET_STALL_MS)} |",
         f"| longest UI stall while searching | {figures.search_stall_ms} ms | | ≤ {TARGET_STALL_MS} ms "
         f"| {verdict(figures.search_stall_ms <= TARGET_STALL_MS)} |",

@@ -220,6 +220,9 @@ def _words_with_spaces(text: str) -> list[str]:
     return pieces
 
 
+LAYOUT_BATCH = 1000
+
+
 @dataclass(frozen=True)
 class _ViewAnchor:
     current: int | None
@@ -242,12 +245,18 @@ class ArticleListView(QListView):
         self.setModel(model)
         self.setItemDelegate(self.delegate)
         self.setUniformItemSizes(True)
+        # Laying out 100,000 rows asks the model for its row count twice per row:
+        # in batches, no single step freezes the window (a page shows at once).
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(LAYOUT_BATCH)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QListView.Shape.NoFrame)
         self.setMouseTracking(True)
         self._anchor: _ViewAnchor | None = None
+        self._scroll_target: int | None = None
+        self.verticalScrollBar().rangeChanged.connect(lambda *_: self._apply_scroll_target())
         self._current_id: int | None = None
         self._pending_current: int | None = None
         model.aboutToReload.connect(self._remember)
@@ -283,7 +292,7 @@ class ArticleListView(QListView):
         self._pending_current = None
         index = self.article_model.index(row)
         self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        self.scrollTo(index)
+        self.show_row(row)
         return True
 
     def move(self, step: int) -> bool:
@@ -297,8 +306,33 @@ class ArticleListView(QListView):
             return False
         index = self.article_model.index(row)
         self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        self.scrollTo(index)
+        self.show_row(row)
         return True
+
+    def show_row(self, row: int) -> None:
+        """Scroll so that *row* is in view (even before the batched layout reaches it)."""
+        height = self.sizeHintForRow(0)
+        top = row * height
+        value = self.verticalScrollBar().value()
+        visible = self.viewport().height()
+        if top < value:
+            self._set_scroll_target(top)
+        elif top + height > value + visible:
+            self._set_scroll_target(top + height - visible)
+
+    def _set_scroll_target(self, value: int) -> None:
+        self._scroll_target = max(0, value)
+        self._apply_scroll_target()
+
+    def _apply_scroll_target(self) -> None:
+        """Scroll to the wanted position once the layout has grown that far."""
+        target = self._scroll_target
+        if target is None:
+            return
+        bar = self.verticalScrollBar()
+        bar.setValue(min(target, bar.maximum()))
+        if bar.maximum() >= target:
+            self._scroll_target = None
 
     def set_search_mode(self, on: bool) -> None:
         if self.delegate.search_mode != on:
@@ -358,8 +392,7 @@ class ArticleListView(QListView):
         if anchor.top is not None:
             top_row = self.article_model.row_of(anchor.top)
             if top_row is not None:
-                self.doItemsLayout()
-                self.verticalScrollBar().setValue(top_row * self.sizeHintForRow(0) - anchor.top_offset)
+                self._set_scroll_target(top_row * self.sizeHintForRow(0) - anchor.top_offset)
         self.selectionChangedIds.emit()
 
     def _after_reset(self) -> None:
@@ -370,6 +403,7 @@ class ArticleListView(QListView):
 
     def _listing_loaded(self) -> None:
         self._anchor = None
+        self._scroll_target = None
         if self._pending_current is not None:
             self.select_article(self._pending_current)
 

@@ -68,7 +68,6 @@ if TYPE_CHECKING:
 
 #: Sidebar counts are re-read this long after the last change (batches bursts of s/m presses).
 COUNTS_DELAY_MS = 250
-SMART_TITLES = {"all": "All articles", "unread": "Unread", "starred": "Starred", "today": "Today"}
 
 
 def shown_path(path: Path) -> str:

@@ -37,7 +37,7 @@ ARTICLE_SCHEME = "digest-article"
 #: Width of the text column, in ems of the reader's font: about 75 characters.
 COLUMN_EMS = 38
 
-ImageResolver = Callable[[str], "Path | None"]
+ImageResolver = Callable[[str], Path | None]
 
 
 @lru_cache(maxsize=4)
