@@ -13,7 +13,8 @@ them; copying the whole document through pypdf costs ten times as long.
 - Text: a CJK font draws a radical (U+2E80-U+2FDF) and the ideograph it looks
   like with one glyph, and Qt names each glyph by one code point, sometimes
   the radical: 小 would copy and search as ⼩. Each font's ToUnicode map gets
-  the ideograph back (*radicals* maps them; see ``pdf._radical_equivalents``).
+  the ideograph back (*radicals* maps them; see ``pdf._radical_equivalents``),
+  and ligature glyphs (ﬂ) their letters, so "flagship" copies as typed.
 """
 
 from __future__ import annotations
@@ -209,6 +210,9 @@ def _fix_section(match: re.Match[bytes], radicals: Mapping[int, int]) -> bytes:
 
 def _fix_code(match: re.Match[bytes], radicals: Mapping[int, int]) -> bytes:
     code = int(match.group(1), 16)
+    if 0xFB00 <= code <= 0xFB06:
+        # A ligature glyph (ﬂ in "flagship") stands for its letters.
+        return b"<" + "".join(f"{ord(c):04X}" for c in unicodedata.normalize("NFKC", chr(code))).encode() + b">"
     if 0x2E80 <= code <= 0x2FDF:
         ideograph = radicals.get(code)
         if ideograph is None:
