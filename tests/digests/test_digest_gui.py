@@ -1,0 +1,106 @@
+"""The digest in the window: New Digest (Ctrl+D) -> built in the background -> listed in the
+sidebar -> read with its contents -> exported to a file, never blocking the window."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtWidgets import QDialogButtonBox
+
+from digest_app.digests.build import build_digest
+from digest_app.digests.saved import save_digest
+from digest_app.gui.app import close_window, create_application, open_window
+from digest_app.gui.preferences import Preferences
+from digest_app.store import Library
+from tests.digests.conftest import sample_options
+
+
+@pytest.fixture
+def window(qapp, qtbot, sample_file: Path, tmp_path: Path):
+    folder = tmp_path / "qsettings"
+    folder.mkdir()
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
+    create_application()
+    path = tmp_path / "window.db"
+    shutil.copy(sample_file, path)
+    window = open_window(path, Preferences())
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.snapshot is not None, timeout=5000)
+    yield window
+    close_window(window)
+
+
+def test_new_digest_is_built_listed_shown_and_exported(window, qtbot, tmp_path):
+    controller = window.digests
+    assert window.findChild(type(controller.new_action), "new_digest").shortcut().toString() == "Ctrl+D"
+    controller.new_action.trigger()
+    dialog = controller.dialog
+    qtbot.waitExposed(dialog)
+    dialog.period_combo.setCurrentIndex(dialog.period_combo.findData("30d"))
+    dialog.title_edit.setText("Xiaomi this month")
+    dialog.max_stories.setValue(12)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    # Built in the background, then listed and opened.
+    qtbot.waitUntil(lambda: window.reader_area.currentWidget() is controller.view, timeout=20000)
+    view = controller.view
+    assert view.digest.title == "Xiaomi this month" and view.digest.story_count == 12
+    assert window.sidebar.item_for(f"digest:{view.digest.id}").text() == "Xiaomi this month"
+    assert window.sidebar.current_key() == f"digest:{view.digest.id}"
+    # The contents pane lists sections and their stories and scrolls the reader to them.
+    sections = [view.contents.topLevelItem(i).text(0) for i in range(view.contents.topLevelItemCount())]
+    assert sections[0] == "Top stories" and any(s.startswith("EV (") for s in sections)
+    ev = next(view.contents.topLevelItem(i) for i in range(view.contents.topLevelItemCount())
+              if view.contents.topLevelItem(i).text(0).startswith("EV ("))
+    assert ev.child(0).text(0) == "Xiaomi YU7 deliveries reach a new monthly high"
+    assert "Xiaomi YU7 deliveries reach a new monthly high" in view.reader.toPlainText()
+    assert view.reader.blocked_resources == []
+    # Exported off the UI thread, with progress, to a real file.
+    target = tmp_path / "month.pdf"
+    task = controller.export(target, "pdf")
+    assert view.progress_row.isVisibleTo(view) and not view.export_buttons["pdf"].isEnabled()
+    qtbot.waitUntil(lambda: not task.running and task.result is not None, timeout=20000)
+    assert target.read_bytes().startswith(b"%PDF")
+    qtbot.waitUntil(lambda: not view.progress_row.isVisibleTo(view), timeout=5000)
+    assert f"Exported the digest to {target}" in window.statusBar().currentMessage()
+
+
+def test_a_saved_digest_reads_offline_and_links_stay_safe(window, qtbot):
+    with Library.open(window.lib.path) as lib:
+        saved = save_digest(lib, build_digest(lib, sample_options(max_stories=5)))
+    window.lib.articles.delete([h.id for h in window.lib.articles.list(limit=None)])
+    window.refresh_counts()
+    qtbot.waitUntil(lambda: window.sidebar.item_for(f"digest:{saved.id}") is not None, timeout=5000)
+    window.sidebar.select_key(f"digest:{saved.id}")
+    view = window.digests.view
+    assert window.reader_area.currentWidget() is view
+    assert view.digest == saved  # as built, though its articles are gone
+    refused, opened = [], []
+    view.reader.linkRefused.connect(refused.append)
+    view.reader.linkOpened.connect(opened.append)
+    view.reader.anchorClicked.emit(QUrl("file:///etc/passwd"))
+    view.reader.anchorClicked.emit(QUrl("javascript:alert(1)"))
+    assert refused == ["file:///etc/passwd", "javascript:alert(1)"] and opened == []
+    window.digests.delete(saved.id)
+    assert window.reader_area.currentWidget() is window.reader_pane
+    assert window.lib.digests.list() == []
+
+
+def test_the_dialog_explains_options_that_do_not_fit(window, qtbot):
+    dialog = window.digests.ask_new_digest()
+    qtbot.waitExposed(dialog)
+    dialog.period_combo.setCurrentIndex(dialog.period_combo.findData("custom"))
+    assert dialog.days_row.isEnabled()
+    dialog.last_day.setDate(dialog.first_day.date().addDays(-3))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.isVisible() and "before it starts" in dialog.problem.text()
+    first = dialog.tag_list.item(0)
+    first.setCheckState(Qt.CheckState.Checked)
+    dialog.last_day.setDate(dialog.first_day.date())
+    options = dialog.options()
+    assert options.tags == (first.text(),) and options.start == options.end
+    dialog.reject()
