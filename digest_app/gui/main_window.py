@@ -47,6 +47,7 @@ from digest_app.errors import DigestError
 from digest_app.gui import formatting
 from digest_app.gui.article_model import ArticleListModel, Listing
 from digest_app.gui.article_view import ArticleListView
+from digest_app.gui.digest_view import install_digests
 from digest_app.gui.icons import app_icon, icon
 from digest_app.gui.library_thread import LibraryReader
 from digest_app.gui.preferences import MAX_FONT_SIZE, MIN_FONT_SIZE, DEFAULT_FONT_SIZE, Preferences
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._connect()
+        self.digests = install_digests(self)
         self._restore_window_state()
         self.reader_pane.reader.set_style(current_theme(), self.prefs.reader_font_size)
 
