@@ -202,7 +202,7 @@ def _fill_page_numbers(document, digest: Digest, pages: dict[str, int]) -> None:
     edit = QTextCursor(document)
     edit.beginEditBlock()  # one relayout for all the numbers, not one per cell
     for row, anchor in enumerate(entries, start=1):
-        cell = contents.cellAt(row, 1)
+        cell = contents.cellAt(row, 2)
         cursor = cell.firstCursorPosition()
         cursor.setPosition(cell.lastCursorPosition().position(), QTextCursor.MoveMode.KeepAnchor)
         if cursor.selectedText() == PAGE_PLACEHOLDER:

@@ -93,21 +93,23 @@ def _cover(digest: Digest) -> str:
 
 
 def _contents(digest: Digest) -> str:
+    # Three columns: an indent for stories, the title, the page number (Qt ignores
+    # cell padding set in CSS, so the indent is a column of its own).
     rows = []
     for section in digest.sections:
         rows.append(
-            f'<tr><td class="toc-section"><a href="#{section.id}">{escape(section.title)}</a></td>'
+            f'<tr><td class="toc-section" colspan="2"><a href="#{section.id}">{escape(section.title)}</a></td>'
             f'<td class="toc-page" align="right">{PAGE_PLACEHOLDER}</td></tr>'
         )
         for story in section.stories:
             rows.append(
-                f'<tr><td class="toc-story"><a href="#{story.id}">{escape(story.title)}</a></td>'
+                f'<tr><td></td><td class="toc-story"><a href="#{story.id}">{escape(story.title)}</a></td>'
                 f'<td class="toc-page" align="right">{PAGE_PLACEHOLDER}</td></tr>'
             )
     return (
         '<a name="contents"></a><p class="label">CONTENTS</p>'
         '<table width="100%" cellspacing="0" cellpadding="2">'
-        '<tr><td width="90%"></td><td width="10%"></td></tr>' + "".join(rows) + "</table>"
+        '<tr><td width="3%"></td><td width="87%"></td><td width="10%"></td></tr>' + "".join(rows) + "</table>"
     )
 
 

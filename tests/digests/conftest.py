@@ -73,3 +73,11 @@ def seeds_lib(seeds_file: Path, tmp_path: Path):
     lib = _copy(seeds_file, tmp_path)
     yield lib
     lib.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_qt_application(qapp):
+    """The PDF exporter uses the running Qt application, or starts a bare QtGui one;
+    in this process it must be the widgets application the GUI tests need, so it
+    is started first."""
+    return qapp
