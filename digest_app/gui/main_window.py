@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from digest_app import APP_NAME, __version__
 from digest_app.errors import DigestError
-from digest_app.gui import formatting
+from digest_app.gui import formatting, jobs
 from digest_app.gui.article_model import ArticleListModel, Listing
 from digest_app.gui.article_view import ArticleListView
 from digest_app.gui.digest_view import install_digests
@@ -57,7 +57,7 @@ from digest_app.gui.shortcuts_dialog import ShortcutsDialog
 from digest_app.gui.sidebar import Sidebar, SidebarSnapshot, load_sidebar
 from digest_app.gui.source_dialog import SourceDialog
 from digest_app.gui.task_panel import TaskPanel
-from digest_app.gui.tasks import Task, TaskContext, TaskRunner
+from digest_app.gui.tasks import ProcessJob, Task, TaskContext, TaskRunner
 from digest_app.gui.theme import apply_theme, current_theme
 from digest_app.gui.welcome import WelcomePanel
 from digest_app.records import ImportReport
@@ -879,18 +879,10 @@ class MainWindow(QMainWindow):
         show up while it runs; failures end up on each source's badge.
         """
         scope = "all" if source_ids is None else ",".join(map(str, source_ids))
-
-        def job(ctx: TaskContext) -> Any:
-            from digest_app.collect.refresh import refresh_sources
-
-            return refresh_sources(
-                ctx.lib,
-                source_ids,
-                progress=lambda done, total, title, new: ctx.progress(done, total, f"{title}: {new:,} new so far"),
-                cancelled=ctx.cancelled,
-            )
-
         title = "Refreshing" if source_ids is None else "Refreshing " + formatting.count(len(source_ids), "source")
+        # A refresh fetches with a pool of threads: in a process of its own they
+        # never take turns with the window for the interpreter lock.
+        job = ProcessJob(jobs.refresh, (None if source_ids is None else tuple(source_ids),))
         task = Task(title, job, done=refresh_summary, key=f"refresh:{scope}")
         running = self.run_task(task)
         if running is task:

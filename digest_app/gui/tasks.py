@@ -3,7 +3,9 @@
 A task is a function of a :class:`TaskContext`: it gets a library connection
 of its own (opened in the worker thread), reports progress, and checks for
 cancellation through the same ``progress``/``cancelled`` callables the core
-functions take::
+functions take. Work that runs threads of its own (a refresh) is given as a
+:class:`ProcessJob` instead and runs in a child process, where it cannot hold
+the UI's interpreter lock::
 
     def job(ctx: TaskContext) -> ImportReport:
         return import_paths(ctx.lib, paths, progress=lambda p: ctx.progress(p.done, p.total, p.path),
@@ -20,51 +22,21 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
 from digest_app.errors import DigestError
+from digest_app.gui.task_context import Progress, TaskContext
+from digest_app.gui.worker_process import ProcessJob, run_in_process
 from digest_app.store import Library
 
+__all__ = ["Progress", "ProcessJob", "Task", "TaskContext", "TaskRunner"]
+
 log = logging.getLogger(__name__)
-
-#: Progress reports closer together than this are merged (the bar cannot show them).
-_PROGRESS_INTERVAL_S = 0.05
-
-
-@dataclass(frozen=True)
-class Progress:
-    """How far a task is: *done* of *total* steps (total 0: unknown), and what it is doing."""
-
-    done: int
-    total: int
-    text: str = ""
-
-
-class TaskContext:
-    """What a running task gets: its library connection, progress and cancellation."""
-
-    def __init__(self, lib: Library, report: Callable[[Progress], None], cancel: threading.Event) -> None:
-        self.lib = lib
-        self._report = report
-        self._cancel = cancel
-        self._last = 0.0
-
-    def progress(self, done: int, total: int, text: str = "") -> None:
-        now = time.monotonic()
-        if done < total and now - self._last < _PROGRESS_INTERVAL_S:
-            return
-        self._last = now
-        self._report(Progress(done, total, text))
-
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
 
 
 class Task(QObject):
@@ -84,7 +56,7 @@ class Task(QObject):
     def __init__(
         self,
         title: str,
-        job: Callable[[TaskContext], Any],
+        job: Callable[[TaskContext], Any] | ProcessJob,
         *,
         done: Callable[[Any], str] | None = None,
         cancellable: bool = True,
@@ -152,10 +124,13 @@ class _TaskThread(QThread):
         self.setObjectName(f"task: {task.title}")
 
     def run(self) -> None:
+        job = self._task.job
         try:
-            with Library.open(self._path, create=False) as lib:
-                context = TaskContext(lib, self.reported.emit, self._task._cancel)
-                result = self._task.job(context)
+            if isinstance(job, ProcessJob):
+                result = run_in_process(self._path, job, report=self.reported.emit, cancelled=self._task._cancel.is_set)
+            else:
+                with Library.open(self._path, create=False) as lib:
+                    result = job(TaskContext(lib, self.reported.emit, self._task._cancel))
         except DigestError as exc:
             self.completed.emit(None, str(exc))
             return
