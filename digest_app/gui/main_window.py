@@ -997,45 +997,24 @@ class MainWindow(QMainWindow):
             self.import_opml(Path(path))
 
     def import_files(self, paths: list[Path]) -> Task:
-        """Import files and folders in the background."""
-
-        def job(ctx: TaskContext) -> ImportReport:
-            # Imported here, in the worker: the parsers take a while to load.
-            from digest_app.collect.importer import import_paths
-
-            return import_paths(
-                ctx.lib,
-                paths,
-                progress=lambda p: ctx.progress(p.done, p.total, p.path),
-                cancelled=ctx.cancelled,
-            )
-
+        """Import files and folders in a worker process."""
+        job = ProcessJob(jobs.import_files, (tuple(str(p) for p in paths),))
         return self.run_task(
             Task(f"Importing {formatting.count(len(paths), 'item')}", job, done=lambda r: import_summary("Imported", r))
         )
 
     def load_sample(self) -> Task:
-        """Load the sample library in the background."""
-
-        def job(ctx: TaskContext) -> ImportReport:
-            from digest_app.sample import load_sample_library
-
-            return load_sample_library(ctx.lib, progress=ctx.progress, cancelled=ctx.cancelled)
-
+        """Load the sample library in a worker process."""
         return self.run_task(
-            Task("Loading the sample library", job, done=lambda r: import_summary("Loaded the sample library", r))
+            Task("Loading the sample library", ProcessJob(jobs.load_sample),
+                 done=lambda r: import_summary("Loaded the sample library", r))
         )
 
     def resummarize(self, length: SummaryLength) -> Task:
-        """Make *length* the library's summary length and recompute summaries in the background."""
-
-        def job(ctx: TaskContext) -> int:
-            from digest_app.summaries import resummarize
-
-            return resummarize(ctx.lib, length, progress=ctx.progress, cancelled=ctx.cancelled)
-
+        """Make *length* the library's summary length and recompute summaries in a worker process."""
         return self.run_task(
-            Task("Updating summaries", job, done=lambda n: f"Summaries updated: {formatting.count(n, 'article')}.")
+            Task("Updating summaries", ProcessJob(jobs.resummarize, (length,)),
+                 done=lambda n: f"Summaries updated: {formatting.count(n, 'article')}.")
         )
 
     def _task_finished(self, task: Task) -> None:
