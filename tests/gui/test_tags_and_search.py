@@ -31,7 +31,7 @@ def test_t_focuses_the_tag_field_which_completes_and_adds_a_tag(window, qtbot):
     field = window.reader_pane.tag_editor.field
     assert field.hasFocus()
     completions = window.reader_pane.tag_editor.completer.model().stringList()
-    assert {"EV", "HyperOS", "Phones"} <= set(completions)
+    assert {"EV", "HyperOS", "Smartphones"} <= set(completions)
     qtbot.keyClicks(field, "Launch day")
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert "Launch day" in _tag_names(window, article_id)
@@ -57,18 +57,18 @@ def test_tags_added_to_a_multi_selection_go_on_every_article(window, qtbot):
         view.selectionModel().select(window.article_model.index(row), view.selectionModel().SelectionFlag.Select)
     qtbot.waitUntil(lambda: "3 articles selected" in window.reader_pane.note.text())
     ids = view.selected_ids()
-    window.reader_pane.tag_editor.tagsAdded.emit(["Weekly review", "Follow up"])
+    window.reader_pane.tag_editor.tagsAdded.emit(["Weekly review", "Ask an analyst"])
     for article_id in ids:
-        assert {"Weekly review", "Follow up"} <= _tag_names(window, article_id)
-    assert set(window.reader_pane.tag_editor.tags()) >= {"Weekly review", "Follow up"}
-    window.reader_pane.tag_editor.tagRemoved.emit("Follow up")
-    assert all("Follow up" not in _tag_names(window, i) for i in ids)
+        assert {"Weekly review", "Ask an analyst"} <= _tag_names(window, article_id)
+    assert set(window.reader_pane.tag_editor.tags()) >= {"Weekly review", "Ask an analyst"}
+    window.reader_pane.tag_editor.tagRemoved.emit("Ask an analyst")
+    assert all("Ask an analyst" not in _tag_names(window, i) for i in ids)
 
 
 def test_rename_merge_recolour_and_delete_tags(window, qtbot):
     lib = window.lib
     chips = lib.tags.get("Chips").count
-    earnings = lib.tags.get("Earnings").count
+    follow_up = lib.tags.get("Follow up").count
     window.sidebar.select_key("tag:Chips")
     qtbot.waitUntil(lambda: window.article_model.loaded and window.article_model.listing.title == "Chips")
     window.rename_tag("Chips", "Semiconductors")
@@ -77,18 +77,18 @@ def test_rename_merge_recolour_and_delete_tags(window, qtbot):
     assert window.sidebar.item_for("tag:Chips") is None
     assert window.sidebar.current_key() == "tag:Semiconductors"
 
-    window.merge_tags(["Semiconductors"], "Earnings")
-    merged = lib.tags.get("Earnings").count
-    assert earnings <= merged <= earnings + chips
+    window.merge_tags(["Semiconductors"], "Follow up")
+    merged = lib.tags.get("Follow up").count
+    assert follow_up <= merged <= follow_up + chips
     qtbot.waitUntil(lambda: window.sidebar.item_for("tag:Semiconductors") is None)
 
-    window.set_tag_color("Earnings", "#123456")
-    qtbot.waitUntil(lambda: window.sidebar.item_for("tag:Earnings").data(ColorRole) == "#123456")
-    assert window.article_list.delegate.tag_colors["Earnings"] == "#123456"
+    window.set_tag_color("Follow up", "#123456")
+    qtbot.waitUntil(lambda: window.sidebar.item_for("tag:Follow up").data(ColorRole) == "#123456")
+    assert window.article_list.delegate.tag_colors["Follow up"] == "#123456"
 
-    window.delete_tag("Earnings")
-    assert all(t.name != "Earnings" for t in lib.tags.list())
-    qtbot.waitUntil(lambda: window.sidebar.item_for("tag:Earnings") is None)
+    window.delete_tag("Follow up")
+    assert all(t.name != "Follow up" for t in lib.tags.list())
+    qtbot.waitUntil(lambda: window.sidebar.item_for("tag:Follow up") is None)
 
 
 def _search(window, qtbot, text: str) -> None:
