@@ -53,9 +53,13 @@ from digest_app.store.cjk_terms import index_terms
 #: Index columns, in order (column numbers matter to ``highlight()`` and ``bm25()``).
 COLUMNS = ("body", "title", "summary", "tags", "source", "cjk_head", "cjk_body")
 
+#: How the index cuts text into terms: words folded to lower case without
+#: accents, reduced to their Porter stems (snippets.py marks words the same way).
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+
 _META = "article_id, sort_date, source_id, language, is_read, is_starred, tags, source"
 
-SCHEMA_V2 = """
+SCHEMA_V2 = f"""
 CREATE TABLE search_meta (
     article_id INTEGER PRIMARY KEY,
     sort_date TEXT,
@@ -95,7 +99,7 @@ CREATE VIRTUAL TABLE search_index USING fts5(
     body, title, summary, tags, source, cjk_head, cjk_body,
     content = 'search_docs',
     content_rowid = 'article_id',
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = '{TOKENIZER}'
 );
 
 CREATE TRIGGER search_article_added AFTER INSERT ON articles BEGIN

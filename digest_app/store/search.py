@@ -19,18 +19,17 @@ reported in :attr:`SearchResults.notes`.
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
 from dataclasses import dataclass
-from itertools import islice
 from typing import TYPE_CHECKING, Literal
 
 from digest_app.errors import InputError, QueryError
 from digest_app.records import ArticleHeader, SavedSearch, SearchHit
 from digest_app.store import fts
 from digest_app.store.articles import _HEADER_SELECT, header_from_row
-from digest_app.store.cjk_terms import has_unspaced, query_terms, split_unspaced
+from digest_app.store.cjk_terms import query_terms, split_unspaced
 from digest_app.store.query import Atom, Filter, Query, Term, parse
+from digest_app.store.snippets import SNIPPET_CHARS, Highlighter, snippet
 from digest_app.timestamps import from_db
 
 if TYPE_CHECKING:
@@ -51,20 +50,12 @@ COLUMN_WEIGHTS = {
     "cjk_body": 1.0,
 }
 _BM25 = "bm25(search_index, {})".format(", ".join(str(COLUMN_WEIGHTS[c]) for c in fts.COLUMNS))
-_BODY_COLUMN = fts.COLUMNS.index("body")
 _CJK_COLUMNS = "{cjk_head cjk_body}"
 
 #: Relevance ranks at most this many matches: the most recently added ones.
 RANK_WINDOW = 1000
 #: Date filters bound the index's walk by article ID when they keep at most this share.
 BOUNDED_SHARE = 0.15
-
-# Highlight markers inside snippets until they become «» or <mark>: control
-# characters, which the query parser strips, so no query can forge them.
-_OPEN, _CLOSE = "\x02", "\x03"
-_MARKED = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.DOTALL)
-#: Length of a snippet, in characters.
-SNIPPET_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -91,12 +82,11 @@ _META_COLUMN = re.compile(r"\bm\.\w+")
 class _Plan:
     """A query compiled for SQLite: an FTS5 expression to match and rank by (None
     when the query has no words), plus conditions on ``search_meta`` (alias
-    ``m``) with their parameters, and what to highlight by hand (Chinese)."""
+    ``m``) with their parameters."""
 
     match: str | None
     where: list[str]
     params: list[object]
-    needles: list[tuple[str, bool]]
     #: The same conditions with tags tested through lists SQLite can start from
     #: (``where`` tests each row, which is cheaper once something else drives).
     listed: list[str]
@@ -128,6 +118,7 @@ class SearchStore:
 
     def __init__(self, lib: "Library") -> None:
         self._lib = lib
+        self._highlighter: Highlighter | None = None
 
     def run(
         self,
@@ -180,13 +171,14 @@ class SearchStore:
             broad = self._at_least(plan, walk_from, total)
             scored = [(i, 0.0) for i in self._newest_matching(plan, limit, offset, walk=broad)]
         ids = [i for i, _ in scored]
+        if plan.match is not None and sort == "newest":
+            scores = self._scores(plan, ids)
+            scored = [(i, scores.get(i, 0.0)) for i in ids]
         headers = self._headers(ids)
-        found = self._matched(plan, ids)
-        hits = []
-        for article_id, score in scored:
-            if article_id in headers:
-                score, body = found.get(article_id, (score, ""))
-                hits.append(SearchHit(headers[article_id], score, *_snippet_forms(_excerpt(body))))
+        snippets = self._snippets(parsed, ids)
+        hits = [
+            SearchHit(headers[i], score, *snippets[i]) for i, score in scored if i in headers
+        ]
         return SearchResults(
             query=parsed.text,
             hits=tuple(hits),
@@ -370,40 +362,38 @@ class SearchStore:
             params = (plan.match, *plan.params, limit, offset)
         return [r[0] for r in self._lib.query(sql, params)]
 
-    def _matched(self, plan: _Plan, ids: list[int]) -> dict[int, tuple[float, str]]:
-        """Score and text with the matches marked, for each article of a page.
+    def _scores(self, plan: _Plan, ids: list[int]) -> dict[int, float]:
+        """BM25 scores of a page of matches found in date order.
 
-        FTS5's ``highlight()`` marks what the index matched (word variants,
-        prefixes, phrases); its ``snippet()`` would also choose the excerpt but
-        costs ten times as much (0.5 ms an article), so :func:`_excerpt` does
-        that. One statement for the page: the expression is evaluated once
-        (a prefix costs a millisecond to set up) over the page's rowid range,
-        and ``+rowid IN`` keeps SQLite from turning the list into one index
-        lookup per article. Chinese is marked here instead, as the index
-        matched its bigrams, not the words of the text.
+        One statement for the page: the expression is evaluated once (a prefix
+        costs a millisecond to set up) over the page's rowid range, and ``+rowid
+        IN`` keeps SQLite from turning the list into one index lookup per article.
         """
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        found: dict[int, tuple[float, str]] = {}
-        if plan.match is not None:
-            marked = (
-                "NULL" if plan.needles else f"highlight(search_index, {_BODY_COLUMN}, char(2), char(3))"
-            )
-            for row in self._lib.query(
-                f"""SELECT rowid, {_BM25}, {marked} FROM search_index
-                    WHERE search_index MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN ({marks})""",
-                (plan.match, min(ids), max(ids), *ids),
-            ):
-                found[row[0]] = (-row[1], row[2])
-        if plan.match is None or plan.needles:
-            column = "text" if plan.needles else f"substr(text, 1, {SNIPPET_CHARS * 3})"
-            for row in self._lib.query(
-                f"SELECT id, {column} FROM articles WHERE id IN ({marks})", tuple(ids)
-            ):
-                score = found[row[0]][0] if row[0] in found else 0.0
-                found[row[0]] = (score, _mark_needles(row[1], plan.needles))
-        return found
+        rows = self._lib.query(
+            f"""SELECT rowid, {_BM25} FROM search_index
+                WHERE search_index MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN ({marks})""",
+            (plan.match, min(ids), max(ids), *ids),
+        )
+        return {r[0]: -r[1] for r in rows}
+
+    def _snippets(self, parsed: Query, ids: list[int]) -> dict[int, tuple[str, str]]:
+        """The snippet of each article of a page: where the query's words are in
+        its text (see :mod:`digest_app.store.snippets`), or its opening."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        terms = parsed.terms
+        column = "text" if terms else f"substr(text, 1, {SNIPPET_CHARS * 3})"
+        rows = self._lib.query(f"SELECT id, {column} FROM articles WHERE id IN ({marks})", tuple(ids))
+        texts = [r[1] for r in rows]
+        if terms:
+            if self._highlighter is None:
+                self._highlighter = Highlighter()
+            texts = self._highlighter.mark(terms, texts)
+        return {r[0]: snippet(text) for r, text in zip(rows, texts)}
 
     def _headers(self, ids: list[int]) -> dict[int, ArticleHeader]:
         # Not ArticleStore.headers(): its date ordering makes SQLite walk the date
@@ -462,7 +452,7 @@ def _compile(query: Query) -> _Plan:
         where.append(without)
         listed.append(without)
         params.append(" OR ".join(excluded_terms))
-    return _Plan(match, where, params, _needles(query), listed)
+    return _Plan(match, where, params, listed)
 
 
 def _date_share(first: str, last: str, moment: str, *, after: bool) -> float:
@@ -560,101 +550,3 @@ def _any_of(expressions: list[str]) -> str:
 
 def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
-
-
-def _needles(query: Query) -> list[tuple[str, bool]]:
-    """What to highlight by hand when the query has Chinese or Japanese in it
-    (FTS5's snippets would show the bigram column); empty otherwise.
-
-    Each needle is ``(text, is_prefix)``.
-    """
-    if not any(has_unspaced(t.text) for t in query.terms):
-        return []
-    needles = []
-    for term in query.terms:
-        pieces = split_unspaced(term.text)
-        for position, (piece, unspaced) in enumerate(pieces):
-            if piece.strip():
-                needles.append((piece.strip(), term.prefix and position == len(pieces) - 1 and not unspaced))
-    return needles
-
-
-# -- snippets -------------------------------------------------------------------------
-
-
-def _mark_needles(text: str, needles: list[tuple[str, bool]]) -> str:
-    """*text* with every needle wrapped in highlight markers."""
-    pattern = _needle_pattern(needles)
-    return pattern.sub(lambda m: _OPEN + m.group() + _CLOSE, text) if pattern else text
-
-
-def _excerpt(marked: str) -> str:
-    """About :data:`SNIPPET_CHARS` characters of *marked* text (half as many
-    Chinese or Japanese ones, which are twice as wide): the stretch with the
-    most different matches (the earliest of equals), or the opening when none."""
-    head = marked[: SNIPPET_CHARS * 2]
-    # Each character from U+0800 on (Chinese, Japanese) takes two more bytes in UTF-8.
-    wide = len(head.encode("utf-8", "replace")) - len(head) > SNIPPET_CHARS
-    width = SNIPPET_CHARS // 2 if wide else SNIPPET_CHARS
-    spans = [(m.start(), m.group(1).casefold()) for m in islice(_MARKED.finditer(marked), 30)]
-    start = 0
-    if spans:
-        lead = width // 3
-
-        def variety(first: int) -> int:
-            window_start = spans[first][0] - lead
-            return len({word for s, word in spans if window_start <= s < window_start + width})
-
-        best = spans[max(range(len(spans)), key=lambda i: (variety(i), -i))][0]
-        start = max(0, best - lead)
-        if start:
-            space = marked.find(" ", start, best)
-            start = space + 1 if space != -1 else start
-    region = marked[start : start + width * 2]
-    cut = _cut(" ".join(region.split()), width, more=start + len(region) < len(marked))
-    return ("…" if start else "") + cut
-
-
-def _cut(flat: str, width: int, *, more: bool) -> str:
-    """About *width* characters of *flat*, ended at a space when there is one
-    near, never inside a match, with an ellipsis when cut or when the text goes
-    on (*more*)."""
-    end = width
-    if end >= len(flat):
-        end = len(flat)
-    else:
-        close = flat.find(_CLOSE, end - 1)
-        if flat.rfind(_OPEN, 0, end) > flat.rfind(_CLOSE, 0, end) and close != -1:
-            end = close + 1
-        space = flat.rfind(" ", width // 2, end)
-        end = space if space != -1 and end - space < 25 else end
-    return flat[:end].strip() + ("…" if end < len(flat) or more else "")
-
-
-def _needle_pattern(needles: list[tuple[str, bool]]) -> re.Pattern[str] | None:
-    alternatives = []
-    for text, prefix in sorted(needles, key=lambda n: len(n[0]), reverse=True):
-        if has_unspaced(text):
-            alternatives.append(re.escape(text))
-        else:
-            # Latin words match whole words (or word starts, for prefixes), even
-            # when glued to Chinese as in 小米SU7.
-            tail = "" if prefix else r"(?![A-Za-z0-9])"
-            alternatives.append(r"(?<![A-Za-z0-9])" + re.escape(text) + tail)
-    return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
-
-
-def _snippet_forms(marked: str) -> tuple[str, str]:
-    """(plain text with «» around matches, escaped HTML with <mark> around them)."""
-    marked = " ".join(marked.split())
-    plain = _MARKED.sub(lambda m: f"«{m.group(1)}»", marked)
-    pieces = []
-    position = 0
-    for match in _MARKED.finditer(marked):
-        pieces.append(html.escape(marked[position : match.start()], quote=False))
-        pieces.append(f"<mark>{html.escape(match.group(1), quote=False)}</mark>")
-        position = match.end()
-    pieces.append(html.escape(marked[position:], quote=False))
-    return plain.replace(_OPEN, "").replace(_CLOSE, ""), "".join(pieces).replace(_OPEN, "").replace(
-        _CLOSE, ""
-    )
