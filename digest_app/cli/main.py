@@ -14,12 +14,19 @@ import sys
 from collections.abc import Sequence
 
 from digest_app import __version__
-from digest_app.cli import collect_cmds, digest_cmds, library_cmds, search_cmds, summarize_cmd
+from digest_app.cli import (
+    collect_cmds,
+    digest_cmds,
+    library_cmds,
+    maintenance_cmds,
+    search_cmds,
+    summarize_cmd,
+)
 from digest_app.cli.context import Context
 from digest_app.errors import DigestError
 
 #: Command modules, in the order their commands appear in ``--help``.
-COMMAND_MODULES = [library_cmds, collect_cmds, search_cmds, digest_cmds, summarize_cmd]
+COMMAND_MODULES = [library_cmds, collect_cmds, search_cmds, digest_cmds, summarize_cmd, maintenance_cmds]
 
 
 def build_parser() -> argparse.ArgumentParser:
