@@ -9,7 +9,7 @@
 
 Queries are in the language of :mod:`digest_app.store.query`. Words are matched
 through the FTS5 index (:mod:`digest_app.store.fts`) and ranked by BM25 with
-title matches weighing most, then tags, summary, source name and text; filters
+title matches weighing most, then tags, source name and text; filters
 become SQL conditions on the index's narrow copy of each article's date, source,
 language, flags and tags (``search_meta``). User text never reaches SQL or FTS5
 syntax unquoted, so any query runs: what cannot be understood is dropped and
@@ -42,7 +42,6 @@ SORTS: tuple[str, ...] = ("relevance", "newest")
 #: the title counts ten times one in the text.
 COLUMN_WEIGHTS = {
     "title": 10.0,
-    "summary": 4.0,
     "body": 1.0,
     "tags": 5.0,
     "source": 3.0,
