@@ -388,11 +388,12 @@ class SearchStore:
         column = "text" if terms else f"substr(text, 1, {SNIPPET_CHARS * 3})"
         rows = self._lib.query(f"SELECT id, {column} FROM articles WHERE id IN ({marks})", tuple(ids))
         texts = [r[1] for r in rows]
-        if terms:
-            if self._highlighter is None:
-                self._highlighter = Highlighter()
-            texts = self._highlighter.mark(terms, texts)
-        return {r[0]: snippet(text) for r, text in zip(rows, texts)}
+        if not terms:
+            return {r[0]: snippet(text) for r, text in zip(rows, texts)}
+        if self._highlighter is None:
+            self._highlighter = Highlighter()
+        spans = self._highlighter.spans(terms, texts)
+        return {r[0]: snippet(text, found) for r, text, found in zip(rows, texts, spans)}
 
     def _headers(self, ids: list[int]) -> dict[int, ArticleHeader]:
         # Not ArticleStore.headers(): its date ordering makes SQLite walk the date

@@ -1,10 +1,11 @@
 """Search snippets: the words a query matched, marked in an article's text, and
 the stretch of text that shows the most of them.
 
-    >>> marker = Highlighter()
-    >>> [marked] = marker.mark(parse('batteries "prime minister"').terms,
-    ...                        ["The Prime Minister's battery died."])
-    >>> snippet(marked)
+    >>> text = "The Prime Minister's battery died."
+    >>> [spans] = Highlighter().spans(parse('batteries "prime minister"').terms, [text])
+    >>> spans
+    [(4, 18), (21, 28)]
+    >>> snippet(text, spans)
     ("The «Prime Minister»'s «battery» died.", "The <mark>Prime Minister</mark>'s <mark>battery</mark> died.")
 
 The index matches word variants (``batteries`` finds *battery*: both become the
@@ -27,16 +28,14 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import islice
 
 from digest_app.store.cjk_terms import UNSPACED, split_unspaced
 from digest_app.store.fts import TOKENIZER
 from digest_app.store.query import Term
 
-# Highlight markers inside snippets until they become «» or <mark>: control
-# characters, which the query parser strips, so no query can forge them.
+# Highlight markers inside an excerpt until they become «» or <mark>: control
+# characters, which never reach stored text (parsers drop them).
 OPEN, CLOSE = "\x02", "\x03"
-_MARKED = re.compile(f"{OPEN}(.*?){CLOSE}", re.DOTALL)
 #: Length of a snippet, in characters.
 SNIPPET_CHARS = 160
 
@@ -122,7 +121,7 @@ def _word_start(term: str) -> str:
 
 
 class Highlighter:
-    """Marks the words of texts that the search index matched for a query.
+    """Finds the words of texts that the search index matched for a query.
 
     Holds a scratch FTS5 table in memory with the index's tokenizer, and the
     index terms of what it has looked up. One per library connection (it stays
@@ -137,8 +136,9 @@ class Highlighter:
         self._scratch.execute("CREATE VIRTUAL TABLE words_terms USING fts5vocab(words, instance)")
         self._terms: dict[str, tuple[str, ...]] = {}
 
-    def mark(self, terms: Iterable[Term], texts: Sequence[str]) -> list[str]:
-        """Each of *texts* with what *terms* match in it between :data:`OPEN` and :data:`CLOSE`."""
+    def spans(self, terms: Iterable[Term], texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+        """Where *terms* match in each of *texts*: ``(start, end)`` character
+        offsets, in order, overlapping matches joined."""
         needles, groups = self._patterns(terms)
         candidates = []
         folded_texts = [_folded(text) for text in texts]
@@ -150,16 +150,16 @@ class Highlighter:
                 if not m.start() or not _IS_WORD_CHAR.match(folded, m.start() - 1)
             ])
         self._look_up(w for spans in candidates for *_, words in spans for w in words)
-        marked = []
-        for text, folded, spans in zip(texts, folded_texts, candidates):
+        found = []
+        for folded, spans in zip(folded_texts, candidates):
             kept = [
                 (start, end) for start, end, group, words in spans
                 if group.matches([self._terms[w] for w in words])
             ]
             if needles is not None:
                 kept += [(m.start(), m.end()) for m in needles.finditer(folded)]
-            marked.append(_wrap(text, kept))
-        return marked
+            found.append(_joined(kept))
+        return found
 
     def index_terms(self, text: str) -> tuple[str, ...]:
         """The terms the index makes of *text*, in order (``"Batteries died"`` -> ``('batteri', 'di')``)."""
@@ -205,50 +205,54 @@ class Highlighter:
         return pattern, groups
 
 
-def _wrap(text: str, spans: list[tuple[int, int]]) -> str:
-    """*text* with each span (overlapping ones joined) between OPEN and CLOSE."""
-    if not spans:
-        return text
-    pieces = []
-    position = 0
-    spans.sort()
-    start, end = spans[0]
-    for next_start, next_end in spans[1:] + [(len(text) + 1, len(text) + 1)]:
-        if next_start < end:
-            end = max(end, next_end)
-            continue
-        pieces += [text[position:start], OPEN, text[start:end], CLOSE]
-        position = end
-        start, end = next_start, next_end
-    pieces.append(text[position:])
-    return "".join(pieces)
+def _joined(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """*spans* in order, overlapping ones joined into one."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if joined and start < joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return joined
 
 
-def snippet(marked: str) -> tuple[str, str]:
-    """The snippet of a marked text: (plain text with «» around matches, escaped
-    HTML with <mark> around them)."""
-    return _snippet_forms(_excerpt(marked))
+def snippet(text: str, spans: Sequence[tuple[int, int]] = ()) -> tuple[str, str]:
+    """The snippet of *text* whose matches are at *spans* (see :meth:`Highlighter.spans`):
+    (plain text with «» around matches, escaped HTML with <mark> around them)."""
+    return _snippet_forms(_excerpt(text, spans))
 
 
-def _excerpt(marked: str) -> str:
-    """About :data:`SNIPPET_CHARS` characters of *marked* text (half as many
-    Chinese or Japanese ones, which are twice as wide): the stretch with the
-    most different matches (the earliest of equals), or the opening when none."""
-    head = marked[: SNIPPET_CHARS * 2]
+def _excerpt(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """About :data:`SNIPPET_CHARS` characters of *text* (half as many Chinese or
+    Japanese ones, which are twice as wide), the matches in it marked: the
+    stretch with the most different matches (the earliest of equals), or the
+    opening when none."""
+    head = text[: SNIPPET_CHARS * 2]
     # Each character from U+0800 on (Chinese, Japanese) takes two more bytes in UTF-8.
     wide = len(head.encode("utf-8", "replace")) - len(head) > SNIPPET_CHARS
     width = SNIPPET_CHARS // 2 if wide else SNIPPET_CHARS
-    spans = [(m.start(), m.group(1).casefold()) for m in islice(_MARKED.finditer(marked), 30)]
     start = 0
     if spans:
         lead = width // 3
-        best = _richest(spans, width, lead)
+        # Count only the matches sure to show: the cut may fall 25 characters
+        # short (at a space), and marks take room.
+        best = _richest([(s, text[s:e].casefold()) for s, e in spans[:30]], width - 40, lead)
         start = max(0, best - lead)
         if start:
-            space = marked.find(" ", start, best)
+            space = text.find(" ", start, best)
             start = space + 1 if space != -1 else start
-    region = marked[start : start + width * 2]
-    cut = _cut(" ".join(region.split()), width, more=start + len(region) < len(marked))
+    stop = start + width * 2
+    # Marks in the region only; a match running over its edge stays unmarked
+    # (the cut falls well before the end).
+    pieces = []
+    position = start
+    for s, e in spans:
+        if s >= start and e <= stop:
+            pieces += [text[position:s], OPEN, text[s:e], CLOSE]
+            position = e
+    pieces.append(text[position:stop])
+    region = "".join(pieces)
+    cut = _cut(" ".join(region.split()), width, more=stop < len(text))
     return ("…" if start else "") + cut
 
 
@@ -279,36 +283,22 @@ def _cut(flat: str, width: int, *, more: bool) -> str:
     """About *width* characters of *flat*, ended at a space when there is one
     near, never inside a match, with an ellipsis when cut or when the text goes
     on (*more*)."""
-    end = width
-    if end >= len(flat):
-        end = len(flat)
-    else:
-        close = flat.find(CLOSE, end - 1)
-        if flat.rfind(OPEN, 0, end) > flat.rfind(CLOSE, 0, end) and close != -1:
-            end = close + 1
+    end = len(flat)
+    if width < end:
+        end = width
         space = flat.rfind(" ", width // 2, end)
-        end = space if space != -1 and end - space < 25 else end
+        if space != -1 and end - space < 25:
+            end = space
+        if flat.rfind(OPEN, 0, end) > flat.rfind(CLOSE, 0, end):  # inside a match: keep all of it
+            end = flat.find(CLOSE, end) + 1
     return flat[:end].strip() + ("…" if end < len(flat) or more else "")
 
 
 def _snippet_forms(marked: str) -> tuple[str, str]:
     """(plain text with «» around matches, escaped HTML with <mark> around them)."""
-    marked = _paired(" ".join(marked.split()))
+    marked = " ".join(marked.split())
     markup = html.escape(marked, quote=False)  # leaves the markers alone
     return (
         marked.replace(OPEN, "«").replace(CLOSE, "»"),
         markup.replace(OPEN, "<mark>").replace(CLOSE, "</mark>"),
     )
-
-
-def _paired(marked: str) -> str:
-    """*marked* without a marker whose pair was cut off: marks never nest, so
-    only an excerpt's first mark can have lost its opening (an excerpt may
-    start inside a phrase), and only its last its close."""
-    first_close = marked.find(CLOSE)
-    if first_close != -1 and not -1 < marked.find(OPEN) < first_close:
-        marked = marked[:first_close] + marked[first_close + 1 :]
-    last_open = marked.rfind(OPEN)
-    if last_open > marked.rfind(CLOSE):
-        marked = marked[:last_open] + marked[last_open + 1 :]
-    return marked

@@ -11,11 +11,16 @@ import pytest
 from digest_app.records import ParsedArticle
 from digest_app.store import Library
 from digest_app.store.query import Term, parse
-from digest_app.store.snippets import CLOSE, OPEN, Highlighter, snippet
+from digest_app.store.snippets import Highlighter, snippet
 
 
 def marked_words(text: str) -> list[str]:
-    return re.findall(f"{OPEN}(.*?){CLOSE}", text, re.DOTALL)
+    """The words FTS5's highlight() marked with char(2) and char(3)."""
+    return re.findall("\x02(.*?)\x03", text, re.DOTALL)
+
+
+def found_words(marker: Highlighter, query: str, texts: list[str]) -> list[list[str]]:
+    return [[text[s:e] for s, e in spans] for text, spans in zip(texts, marker.spans(parse(query).terms, texts))]
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +43,8 @@ def marker() -> Highlighter:
         ("phone OR tablet", "Phones and tablets; a telephone.", ["Phones", "tablets"]),
     ],
 )
-def test_marks_what_the_index_matches(marker, query, text, expected):
-    (marked,) = marker.mark(parse(query).terms, [text])
-    assert marked_words(marked) == expected
-    assert marked.replace(OPEN, "").replace(CLOSE, "") == text
+def test_finds_what_the_index_matches(marker, query, text, expected):
+    assert found_words(marker, query, [text]) == [expected]
 
 
 def test_index_terms_are_the_index_s_own(marker):
@@ -78,9 +81,9 @@ def agree(lib: Library, marker: Highlighter, query: str, expression: str) -> Non
     expected = highlighted(lib, expression)
     ids = sorted(expected)
     texts = [r[0] for r in lib.query(f"SELECT text FROM articles WHERE id IN ({','.join(map(str, ids))}) ORDER BY id")]
-    ours = marker.mark(parse(query).terms, texts)
-    for article_id, marked in zip(ids, ours):
-        assert marked_words(marked) == marked_words(expected[article_id]), (query, article_id)
+    ours = found_words(marker, query, texts)
+    for article_id, words in zip(ids, ours):
+        assert words == marked_words(expected[article_id]), (query, article_id)
 
 
 def test_words_agree_with_fts5_highlight(eval_library):
@@ -100,20 +103,35 @@ def test_prefixes_and_phrases_agree_with_fts5_highlight(eval_library):
         agree(lib, marker, f'"{first} {second}"', f'"{first} {second}"')
 
 
-def test_excerpt_opens_on_the_richest_stretch():
-    text = ("Filler words here. " * 20) + f"{OPEN}alpha{CLOSE} and {OPEN}beta{CLOSE} together. " + (
-        "More filler. " * 20
-    )
-    plain, markup = snippet(text)
-    assert plain.startswith("…") and "«alpha» and «beta»" in plain
+def spans_of(text: str, *words: str) -> list[tuple[int, int]]:
+    return sorted((m.start(), m.end()) for w in words for m in re.finditer(re.escape(w), text))
+
+
+def test_snippet_opens_on_the_richest_stretch():
+    text = ("Filler alpha here. " * 20) + "alpha and beta together. " + ("More filler. " * 20)
+    plain, markup = snippet(text, spans_of(text, "alpha", "beta"))
+    assert plain.startswith("…") and "«alpha» and «beta» together" in plain and plain.endswith("…")
     assert "<mark>alpha</mark> and <mark>beta</mark>" in markup
 
 
-def test_excerpt_that_starts_inside_a_phrase_drops_the_lone_marker():
-    plain, markup = snippet(f"prime minister{CLOSE} spoke")
-    assert plain == "prime minister spoke" and "mark" not in markup
+def test_snippet_without_matches_is_the_opening():
+    text = "First words of the story. " + "More. " * 60
+    assert snippet(text)[0].startswith("First words of the story.")
+    assert snippet("Short text.") == ("Short text.", "Short text.")
+
+
+def test_snippet_never_ends_inside_a_match():
+    text = "x" * 150 + " prime minister spoke at length " + "y " * 100
+    plain, _ = snippet(text, spans_of(text, "prime minister"))
+    assert "«prime minister»" in plain
+
+
+def test_snippet_html_escapes_the_text():
+    text = "A <b>bold</b> & xiaomi claim"
+    plain, markup = snippet(text, spans_of(text, "xiaomi"))
+    assert plain == "A <b>bold</b> & «xiaomi» claim"
+    assert markup == "A &lt;b&gt;bold&lt;/b&gt; &amp; <mark>xiaomi</mark> claim"
 
 
 def test_highlighter_ignores_terms_without_words(marker):
-    (marked,) = marker.mark([Term("***")], ["Nothing *** here."])
-    assert marked == "Nothing *** here."
+    assert marker.spans([Term("***")], ["Nothing *** here."]) == [[]]
