@@ -47,13 +47,16 @@ class StoredBatch:
     ``results`` has one entry per article stored (in order; the ones the topic
     filter dropped are not there). ``duplicates`` counts new articles that repeat
     a story already in the library (now linked to the copy kept); ``tagged`` the
-    automatic tags put on new articles.
+    automatic tags put on new articles. ``pending_summaries`` are the articles to
+    summarize: the added and updated ones, and unchanged ones still without a
+    summary (a run killed between storing and summarizing them).
     """
 
     results: tuple[StoreResult, ...] = ()
     filtered_out: int = 0
     duplicates: int = 0
     tagged: int = 0
+    pending_summaries: tuple[int, ...] = ()
 
     @property
     def added(self) -> int:
@@ -66,11 +69,6 @@ class StoredBatch:
     @property
     def unchanged(self) -> int:
         return sum(r.status == "unchanged" for r in self.results)
-
-    @property
-    def changed_ids(self) -> list[int]:
-        """Articles added or updated: the ones that need a (new) summary."""
-        return [r.article_id for r in self.results if r.status != "unchanged"]
 
 
 @dataclass(frozen=True)
@@ -125,7 +123,7 @@ def store_batch(
     """Store *articles* for a source; see the module docstring.
 
     *topic_filter* None follows the source's setting. With *summarize* false the
-    caller summarizes ``batch.changed_ids`` itself: do that when calling inside
+    caller summarizes ``batch.pending_summaries`` itself: do that when calling inside
     your own ``lib.write()`` transaction, so the NLP does not hold the lock.
     """
     rules = topic_rules(lib)
@@ -150,14 +148,17 @@ def store_batch(
                     originals.append((result.article_id, article))
             lib.duplicates.index(result.article_id, fp.anchors)
         tagged = _tag(lib, originals, rules.tag_rules)
+    changed = [r.article_id for r in results if r.status != "unchanged"]
+    waiting = lib.articles.unsummarized([r.article_id for r in results if r.status == "unchanged"])
     batch = StoredBatch(
         results=tuple(results),
         filtered_out=len(prepared) - len(kept),
         duplicates=duplicates,
         tagged=tagged,
+        pending_summaries=tuple(changed + waiting),
     )
     if summarize:
-        summarize_stored(lib, batch.changed_ids)
+        summarize_stored(lib, batch.pending_summaries)
     return batch
 
 

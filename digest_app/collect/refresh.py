@@ -245,6 +245,8 @@ class _Plan:
     pages: list[int]  # indices into entries
     images: list[int]
     cached_images: frozenset[str]
+    #: Complete articles skipped above that still wait for their summary.
+    unsummarized: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -428,6 +430,7 @@ class _Run:
         pages: list[int] = []
         images: list[int] = []
         already_complete = 0
+        unsummarized: list[int] = []
         image_ids = {image_id_for(e.image_url) for e in read.entries if e.image_url}
         cached = frozenset(i for i in image_ids if self.lib.images.path_for(i) is not None)
         for entry in read.entries:
@@ -437,6 +440,8 @@ class _Run:
                 stored = self.lib.articles.find_stored(source.id, dataclasses.replace(entry, guid=entry.url))
             if stored is not None and stored.full_text_url:
                 already_complete += 1  # its page was read before; the feed's teaser adds nothing
+                if not stored.summarized:
+                    unsummarized.append(stored.article_id)
                 continue
             entry = with_relevance(entry, self.rules)
             index = len(entries)
@@ -451,7 +456,7 @@ class _Run:
                 pages.append(index)
             elif self.images and relevant and entry.image_url and image_id_for(entry.image_url) not in cached:
                 images.append(index)
-        return _Plan(read, entries, already_complete, pages, images, cached)
+        return _Plan(read, entries, already_complete, pages, images, cached, unsummarized)
 
     def _store(self, completed: _Completed) -> SourceRefresh:
         read = completed.plan.read
@@ -464,7 +469,7 @@ class _Run:
             notes += self._update_source(source, read, result)
             self.lib.sources.record_fetch(source.id, status=result.status, etag=result.etag,
                                           last_modified=result.last_modified)
-        summarize_stored(self.lib, batch.changed_ids)
+        summarize_stored(self.lib, [*batch.pending_summaries, *completed.plan.unsummarized])
         return _outcome(
             read, "ok",
             added=batch.added, updated=batch.updated,

@@ -247,7 +247,8 @@ class ArticleStore:
         else:
             sql, key = "content_hash = ?", digest
         return conn.execute(
-            f"SELECT id, full_text_url, {', '.join(_CONTENT_FIELDS)} FROM articles"
+            f"SELECT id, full_text_url, summary IS NOT NULL AS summarized, {', '.join(_CONTENT_FIELDS)}"
+            f" FROM articles"
             f" WHERE source_id = ? AND {sql} ORDER BY id LIMIT 1",
             (source_id, key),
         ).fetchone()
@@ -266,7 +267,9 @@ class ArticleStore:
         )
         if row is None:
             return None
-        return StoredCopy(article_id=row["id"], full_text_url=row["full_text_url"])
+        return StoredCopy(
+            article_id=row["id"], full_text_url=row["full_text_url"], summarized=bool(row["summarized"])
+        )
 
     def set_read(
         self, article_ids: Iterable[int], read: bool = True, *, with_duplicates: bool = False
@@ -411,6 +414,18 @@ class ArticleStore:
             params = (method,)
         return [r[0] for r in self._lib.query(sql + " ORDER BY id", params)]
 
+    def unsummarized(self, article_ids: Sequence[int]) -> list[int]:
+        """Those of *article_ids* that have no summary yet, in the order given."""
+        if not article_ids:
+            return []
+        waiting = {
+            r[0] for r in self._lib.query(
+                "SELECT id FROM articles WHERE id IN (SELECT value FROM json_each(?)) AND summary IS NULL",
+                (json.dumps(list(article_ids)),),
+            )
+        }
+        return [i for i in article_ids if i in waiting]
+
     def texts(self, article_ids: Sequence[int]) -> list[ArticleText]:
         """Title, text and language of articles, for the NLP stages."""
         if not article_ids:
@@ -432,6 +447,8 @@ class StoredCopy:
     article_id: int
     #: The page its text was extracted from (the feed gave only a teaser), if so.
     full_text_url: str | None
+    #: False while it waits for its summary (a run stopped between storing and summarizing).
+    summarized: bool = True
 
 
 @dataclass(frozen=True)
