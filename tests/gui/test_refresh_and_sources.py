@@ -152,3 +152,19 @@ def test_default_sources_from_the_welcome_panel_then_opml_round_trip(open_main_w
     second.import_opml(exported)
     qtbot.waitUntil(lambda: not second.tasks.busy and len(second.lib.sources.list()) == len(shipped))
     assert {s.url for s in second.lib.sources.list()} == {s.url for s in window.lib.sources.list()}
+
+
+def test_the_refresh_interval_setting_refreshes_on_its_own(window, qtbot, loopback_server):
+    from digest_app.gui.settings_dialog import SettingsChoice
+
+    choice = window.current_settings()
+    window.apply_settings(SettingsChoice(**{**choice.__dict__, "refresh_minutes": 30}))
+    assert window._auto_refresh.isActive() and window._auto_refresh.interval() == 30 * 60_000
+    _subscribe_loopback(window, loopback_server, ["routers"])
+    window.refresh_counts()
+    qtbot.waitUntil(lambda: any(s.title == "Loopback routers" for s in window.snapshot.sources))
+    window._auto_refresh.timeout.emit()  # the half hour has passed
+    qtbot.waitUntil(lambda: bool(loopback_server.hits_for("/routers.xml")), timeout=30_000)
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=30_000)
+    window.apply_settings(SettingsChoice(**{**choice.__dict__, "refresh_minutes": 0}))
+    assert not window._auto_refresh.isActive()
