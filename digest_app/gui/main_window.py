@@ -10,8 +10,9 @@ read, tag) go straight through ``lib`` and the affected rows repaint in place.
 
 Extension points for views that live in the reader area (digests):
 :meth:`add_reader_view` / :meth:`show_reader_view`, the ``digestSelected(id)``
-signal fired by the sidebar's Digests section, and :attr:`menus` to add
-actions to (e.g. ``menus["article"]``).
+signal fired by the sidebar's Digests section, :attr:`menus` to add actions to
+(e.g. ``menus["article"]``), :meth:`set_themed_icon` for their icons, and
+:meth:`run_task` for background work.
 """
 
 from __future__ import annotations
@@ -210,8 +211,7 @@ class MainWindow(QMainWindow):
         if shortcuts:
             action.setShortcuts([QKeySequence(s) for s in shortcuts])
         if icon_name:
-            action.setIcon(icon(icon_name))
-            self._themed_actions.append((action, icon_name))
+            self.set_themed_icon(action, icon_name)
         if tip:
             action.setToolTip(tip)
             action.setStatusTip(tip)
@@ -1092,6 +1092,12 @@ class MainWindow(QMainWindow):
         self.prefs.sync()
         if Path(choice.library_path).expanduser().resolve() != Path(self.lib.path).resolve():
             self.openLibraryRequested.emit(Path(choice.library_path).expanduser())
+
+    def set_themed_icon(self, action: QAction, icon_name: str) -> None:
+        """Give *action* the icon *icon_name*, redrawn whenever the theme changes
+        (for actions extensions add to the toolbar and menus)."""
+        action.setIcon(icon(icon_name))
+        self._themed_actions.append((action, icon_name))
 
     def apply_theme(self) -> None:
         """Restyle everything for the theme in the preferences."""
