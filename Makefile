@@ -4,8 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 # Debian packages the app and its tests use: a CJK font so Chinese renders in the
-# GUI and in PDFs, poppler-utils and xvfb to look at PDFs and the real window.
-SYSTEM_PACKAGES := fonts-noto-cjk poppler-utils xvfb
+# GUI and in PDFs; the X libraries Qt's xcb platform needs for a real window;
+# poppler-utils, xvfb and imagemagick to look at PDFs and the window as a user does.
+SYSTEM_PACKAGES := fonts-noto-cjk poppler-utils xvfb imagemagick \
+	libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
+	libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libxcb-randr0 libxcb-xkb1 \
+	libegl1 libgl1
 SHARED ?= $(abspath ../shared)
 
 .PHONY: run test bench system-deps clean

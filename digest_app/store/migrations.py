@@ -92,6 +92,7 @@ def _v1_foundation(conn: sqlite3.Connection) -> None:
         CREATE INDEX articles_content_hash ON articles(content_hash);
         CREATE INDEX articles_sort_date ON articles(sort_date);
         CREATE INDEX articles_source_date ON articles(source_id, sort_date);
+        CREATE INDEX articles_source_read ON articles(source_id, is_read);
         CREATE INDEX articles_unread ON articles(is_read, sort_date);
         CREATE INDEX articles_starred ON articles(is_starred) WHERE is_starred = 1;
 

@@ -23,14 +23,25 @@ if TYPE_CHECKING:
 LOCAL_FILES_URL = "local:files"
 LOCAL_FILES_TITLE = "Local files"
 
-# Linked duplicates are not counted: listings leave them out too.
-_SELECT = """
-    SELECT s.*,
-           (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id
-               AND a.id NOT IN (SELECT article_id FROM duplicate_links)) AS article_count,
-           (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id AND a.is_read = 0
-               AND a.id NOT IN (SELECT article_id FROM duplicate_links)) AS unread_count
-    FROM sources s
+# Linked duplicates are not counted: listings leave them out too. One grouped
+# pass over the (source_id, is_read) index counts every source at once.
+_COUNTS = """
+    SELECT a.source_id, COUNT(*) AS article_count, SUM(a.is_read = 0) AS unread_count
+    FROM articles a
+    WHERE {where} NOT EXISTS (SELECT 1 FROM duplicate_links d WHERE d.article_id = a.id)
+    GROUP BY a.source_id
+"""
+_SELECT_ALL = f"""
+    SELECT s.*, COALESCE(c.article_count, 0) AS article_count,
+           COALESCE(c.unread_count, 0) AS unread_count
+    FROM sources s LEFT JOIN ({_COUNTS.format(where="")}) c ON c.source_id = s.id
+"""
+_SELECT_ONE = f"""
+    SELECT s.*, COALESCE(c.article_count, 0) AS article_count,
+           COALESCE(c.unread_count, 0) AS unread_count
+    FROM sources s LEFT JOIN ({_COUNTS.format(where="a.source_id = :id AND")}) c
+         ON c.source_id = s.id
+    WHERE s.id = :id
 """
 
 
@@ -72,18 +83,21 @@ class SourceStore:
         return source
 
     def get(self, source_id: int) -> Source:
-        rows = self._lib.query(_SELECT + " WHERE s.id = ?", (source_id,))
+        rows = self._lib.query(_SELECT_ONE, {"id": source_id})
         if not rows:
             raise NotFoundError(f"no source with ID {source_id}")
         return _source(rows[0])
 
     def find(self, url: str) -> Source | None:
-        rows = self._lib.query(_SELECT + " WHERE s.url = ?", (url,))
-        return _source(rows[0]) if rows else None
+        rows = self._lib.query("SELECT id FROM sources WHERE url = ?", (url,))
+        return self.get(rows[0]["id"]) if rows else None
 
     def list(self) -> list[Source]:
         """All sources with their article and unread counts, by title."""
-        return [_source(r) for r in self._lib.query(_SELECT + " ORDER BY s.title COLLATE NOCASE, s.id")]
+        return [
+            _source(r)
+            for r in self._lib.query(_SELECT_ALL + " ORDER BY s.title COLLATE NOCASE, s.id")
+        ]
 
     def update(self, source_id: int, **fields: object) -> Source:
         """Change a source's title, site URL or topic filter."""
