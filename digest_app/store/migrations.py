@@ -1,10 +1,11 @@
 """Versioned schema: ordered migrations, run when a library is opened.
 
 ``PRAGMA user_version`` holds the number of the last migration applied. Opening
-a library applies the missing ones in order, each in its own transaction; before
-upgrading a library that already holds data, a backup copy is written beside it
-(``library.db.v3.bak``) with SQLite's online backup API. A library whose version
-is above :data:`LATEST` was written by a newer Digest and is refused untouched.
+a library applies the missing ones in order, all in one transaction (a failure
+leaves the library as it was); before upgrading a library that already holds
+data, a private backup copy is written beside it (``library.db.v3.bak``) with
+SQLite's online backup API. A library whose version is above :data:`LATEST` was
+written by a newer Digest and is refused untouched.
 
 To change the schema, append a function to :data:`MIGRATIONS`; never edit one
 that has shipped. Document the result in ``docs/architecture.md``.
@@ -12,6 +13,7 @@ that has shipped. Document the result in ``docs/architecture.md``.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -229,20 +231,24 @@ def upgrade(conn: sqlite3.Connection, path: Path, target: int | None = None) -> 
         return version
     if version > 0:
         backup_before_upgrade(conn, path, version)
-    for number in range(version + 1, target + 1):
-        migration = MIGRATIONS[number - 1]
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            migration(conn)
+    # All the steps in one transaction: a failure at any of them leaves the library
+    # exactly as it was, never half-way between two versions.
+    conn.execute("BEGIN IMMEDIATE")
+    number = version
+    try:
+        for number in range(version + 1, target + 1):
+            MIGRATIONS[number - 1](conn)
             conn.execute(f"PRAGMA user_version = {number}")
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise MigrationError(
-                f"{path}: upgrading the library to schema {number} failed ({exc}); "
-                f"the library is unchanged at schema {number - 1}"
-            ) from exc
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if not isinstance(exc, (sqlite3.Error, ValueError)):
+            raise
+        raise MigrationError(
+            f"{path}: upgrading the library to schema {number} failed ({exc}); "
+            f"the library is unchanged at schema {version}"
+        ) from exc
     return target
 
 
@@ -250,11 +256,13 @@ def backup_before_upgrade(conn: sqlite3.Connection, path: Path, version: int) ->
     """Copy the library beside itself before its schema changes."""
     backup_path = path.with_name(f"{path.name}.v{version}.bak")
     try:
+        # Private from its first byte, like the library it copies.
+        os.close(os.open(backup_path, os.O_WRONLY | os.O_CREAT, 0o600))
+        backup_path.chmod(0o600)
         target = sqlite3.connect(backup_path)
         with target:
             conn.backup(target)
         target.close()
-        backup_path.chmod(0o600)
     except (sqlite3.Error, OSError) as exc:
         raise MigrationError(
             f"{path}: could not write a backup before upgrading ({exc}); "
