@@ -34,7 +34,7 @@ from digest_app.store.fts import TOKENIZER
 from digest_app.store.query import Term
 
 # Highlight markers inside an excerpt until they become «» or <mark>: control
-# characters, which never reach stored text (parsers drop them).
+# characters, blanked out of the text first so that it cannot forge a mark.
 OPEN, CLOSE = "\x02", "\x03"
 #: Length of a snippet, in characters.
 SNIPPET_CHARS = 160
@@ -219,6 +219,8 @@ def _joined(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def snippet(text: str, spans: Sequence[tuple[int, int]] = ()) -> tuple[str, str]:
     """The snippet of *text* whose matches are at *spans* (see :meth:`Highlighter.spans`):
     (plain text with «» around matches, escaped HTML with <mark> around them)."""
+    if OPEN in text or CLOSE in text:
+        text = text.replace(OPEN, " ").replace(CLOSE, " ")  # same length: spans stay right
     return _snippet_forms(_excerpt(text, spans))
 
 

@@ -133,5 +133,12 @@ def test_snippet_html_escapes_the_text():
     assert markup == "A &lt;b&gt;bold&lt;/b&gt; &amp; <mark>xiaomi</mark> claim"
 
 
+def test_text_cannot_forge_marks():
+    text = "Odd \x02control\x03 characters and xiaomi"
+    plain, markup = snippet(text, spans_of(text, "xiaomi"))
+    assert plain == "Odd control characters and «xiaomi»"
+    assert markup == "Odd control characters and <mark>xiaomi</mark>"
+
+
 def test_highlighter_ignores_terms_without_words(marker):
     assert marker.spans([Term("***")], ["Nothing *** here."]) == [[]]
