@@ -190,6 +190,12 @@ def test_snippets_mark_the_matches_in_plain_text_and_html(lib):
     assert "<mark>battery life</mark>" in hit.snippet_html
 
 
+def test_snippets_mark_word_variants_and_prefixes(lib):
+    for query in ("batteries", "batt*"):
+        (hit,) = [h for h in lib.search.run(query).hits if h.header.id == lib.ids["body_hit"]]
+        assert hit.snippet.count("«battery»") == 3, query
+
+
 def test_chinese_snippets_mark_the_characters(lib):
     hit = lib.search.run("小米").hits[1]
     assert "«小米»" in hit.snippet
