@@ -17,8 +17,10 @@ from pathlib import Path
 
 from digest_app.errors import ExportError
 
-#: Mode of a new export file before the umask: like any document the user saves.
-NEW_FILE_MODE = 0o666
+#: Mode of a new export file: readable by its owner only, whatever the umask. A digest
+#: shows what someone reads; on a shared machine that is nobody else's business.
+#: (Replacing an existing file keeps that file's mode: the user chose it.)
+NEW_FILE_MODE = 0o600
 
 
 def write_atomically(path: str | os.PathLike[str], data: bytes | str) -> Path:
