@@ -189,8 +189,10 @@ def _check_file(lib: "Library") -> CheckResult:
         rows = [r[0] for r in lib.conn.execute(f"PRAGMA integrity_check({MAX_LISTED})")]
     except sqlite3.DatabaseError as exc:
         rows = [str(exc)]
-    problems = () if rows == ["ok"] else tuple(rows)
-    return CheckResult("file", problems, repairable=False)
+    if rows == ["ok"]:
+        return CheckResult("file", repairable=False)
+    lines = [line for row in rows for line in row.splitlines() if line and not line.startswith("***")]
+    return CheckResult("file", tuple(lines[:MAX_LISTED]), repairable=False)
 
 
 def _check_foreign_keys(lib: "Library") -> CheckResult:
