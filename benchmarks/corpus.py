@@ -228,7 +228,7 @@ def cached_build_seconds(path: Path) -> float | None:
 def raw_text_bytes(lib: Library) -> int:
     """The size of what readers search: UTF-8 bytes of every title and text."""
     return lib.query(
-        "SELECT COALESCE(sum(length(CAST(title AS BLOB)) + length(CAST(text AS BLOB))), 0)"
+        "SELECT COALESCE(sum(length(CAST(title AS BLOB)) + length(CAST(article_text(text) AS BLOB))), 0)"
         " FROM articles"
     )[0][0]
 

@@ -18,7 +18,6 @@ import hashlib
 import json
 import re
 import sqlite3
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +32,8 @@ from digest_app.records import (
     StoreResult,
     count_words,
 )
+from digest_app.store.packing import pack, unpack
+from digest_app.store.space import release_free_pages
 from digest_app.timestamps import from_db, to_db, utc_now
 from digest_app.urls import canonical_url
 
@@ -66,21 +67,6 @@ _HEADER_SELECT = """
 #: True for an article that is not a linked copy of another. Tested against the
 #: narrow ``duplicate_links`` table, so a count never reads the articles' rows.
 NOT_DUPLICATE = "a.id NOT IN (SELECT article_id FROM duplicate_links)"
-
-
-def pack_html(html: str) -> bytes:
-    """Stored form of ``content_html``: zlib at a fixed level, so equal HTML packs
-    to equal bytes and "unchanged" can be decided without unpacking. Sanitized
-    HTML shrinks about 4x, which keeps the library within 2.5x its raw text."""
-    return zlib.compress(html.encode("utf-8"), 6) if html else b""
-
-
-def unpack_html(packed: bytes | str | None) -> str:
-    if not packed:
-        return ""
-    if isinstance(packed, str):
-        return packed
-    return zlib.decompress(packed).decode("utf-8")
 
 
 def content_hash(text: str) -> str:
@@ -171,8 +157,8 @@ class ArticleStore:
     ) -> StoreResult:
         values = {
             "title": item.title.strip() or "(untitled)",
-            "text": item.text,
-            "content_html": pack_html(item.content_html),
+            "text": pack(item.text),
+            "content_html": pack(item.content_html, like=item.text),
             "url": item.url,
             "author": item.author,
             "published": to_db(item.published),
@@ -316,11 +302,13 @@ class ArticleStore:
             )
 
     def delete(self, article_ids: Iterable[int]) -> int:
-        """Remove articles for good. Returns how many were removed."""
+        """Remove articles for good, and the space they took. Returns how many were removed."""
         with self._lib.write() as conn:
-            return sum(
+            removed = sum(
                 conn.execute("DELETE FROM articles WHERE id = ?", (i,)).rowcount for i in article_ids
             )
+            release_free_pages(conn)
+            return removed
 
     # -- reading -----------------------------------------------------------------
 
@@ -344,11 +332,12 @@ class ArticleStore:
             )
         )
         link = self._lib.query("SELECT kept_id FROM duplicate_links WHERE article_id = ?", (article_id,))
+        text = unpack(row["text"])
         return Article(
             id=row["id"],
             title=row["title"],
-            text=row["text"],
-            content_html=unpack_html(row["content_html"]),
+            text=text,
+            content_html=unpack(row["content_html"], like=text),
             source_id=row["source_id"],
             source_title=row["source_title"] or "",
             url=row["url"],
@@ -432,7 +421,7 @@ class ArticleStore:
             return []
         marks = ",".join("?" * len(article_ids))
         return [
-            ArticleText(r["id"], r["title"], r["text"], r["language"])
+            ArticleText(r["id"], r["title"], unpack(r["text"]), r["language"])
             for r in self._lib.query(
                 f"SELECT id, title, text, language FROM articles WHERE id IN ({marks})",
                 tuple(article_ids),

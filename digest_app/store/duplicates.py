@@ -224,7 +224,7 @@ def index_all_anchors(conn: sqlite3.Connection, batch: int = 500) -> int:
     last = 0
     while True:
         rows = conn.execute(
-            "SELECT id, title, text FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            "SELECT id, title, article_text(text) FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
         ).fetchall()
         if not rows:
             return done

@@ -4,20 +4,17 @@
     >>> with lib.write() as conn:
     ...     fts.rebuild(conn)        # re-index everything from the articles
 
-``search_index`` is an FTS5 table over six columns:
+``search_index`` is an FTS5 table over seven columns:
 
 ========== ======================================================================
 body       the article text
 title      the article title
+summary    the stored extractive summary (the JSON list joined into lines)
 tags       the article's tag names
 source     the source's title
 cjk_head   Chinese/Japanese bigrams and characters of title, tags and source
-cjk_body   the same for the text (see :mod:`digest_app.store.cjk_terms`)
+cjk_body   the same for summary and text (see :mod:`digest_app.store.cjk_terms`)
 ========== ======================================================================
-
-The summary is not indexed: its sentences are the text's own (extractive), so
-indexing them again would add a seventh of the index and find nothing new,
-and storing or recomputing a summary leaves the index alone.
 
 The body comes first because FTS5 spends two extra bytes on every word's
 entry outside column 0; the body holds most entries, and this order keeps the
@@ -25,8 +22,9 @@ index a quarter smaller.
 
 It is an *external-content* table reading the view ``search_docs``: the index
 holds only the inverted lists, and text for snippets is read back from
-``articles``, so bodies are not stored twice. Tag names and the source title
-are copied into ``search_meta``, because an external-content index must be told
+``articles``, so bodies are not stored twice (articles keep their text packed,
+see :mod:`digest_app.store.packing`; the view unpacks it with ``article_text()``).
+Tag names and the source title are copied into ``search_meta``, because an external-content index must be told
 exactly which text it indexed when a row is taken out, and by the time a
 trigger on ``article_tags`` or ``sources`` runs, the old names are gone.
 ``search_meta`` also copies the date, source, language and flags the search
@@ -37,8 +35,8 @@ articles: 9 ms here, 80 ms in ``articles``).
 
 Triggers on ``articles``, ``article_tags``, ``tags`` (rename) and ``sources``
 (rename) update the index in the same transaction as the change, so it never
-lags behind: storing, updating, tagging, renaming and deleting all keep it in
-step whichever code path (or process) writes. Every connection must
+lags behind: storing, updating, summarizing, tagging, renaming and deleting all
+keep it in step whichever code path (or process) writes. Every connection must
 register :func:`register_functions` first; :meth:`Library.open` does.
 
 :data:`SCHEMA_V2` is what migration 2 created. Like a shipped migration it must
@@ -47,12 +45,16 @@ never change; a new index layout needs a new migration.
 
 from __future__ import annotations
 
+import functools
+import json
 import sqlite3
 
 from digest_app.store.cjk_terms import index_terms
+from digest_app.store.packing import unpack
+from digest_app.store.space import release_free_pages
 
 #: Index columns, in order (column numbers matter to ``highlight()`` and ``bm25()``).
-COLUMNS = ("body", "title", "tags", "source", "cjk_head", "cjk_body")
+COLUMNS = ("body", "title", "summary", "tags", "source", "cjk_head", "cjk_body")
 
 #: How the index cuts text into terms: words folded to lower case without
 #: accents, reduced to their Porter stems (snippets.py marks words the same way).
@@ -88,15 +90,16 @@ FROM articles a;
 CREATE VIEW search_docs AS
 SELECT a.id AS article_id,
        a.title AS title,
-       a.text AS body,
+       search_summary_text(a.summary) AS summary,
+       article_text(a.text) AS body,
        m.tags AS tags,
        m.source AS source,
        search_cjk_terms(a.title || ' ' || m.tags || ' ' || m.source) AS cjk_head,
-       search_cjk_terms(a.text) AS cjk_body
+       search_cjk_terms(search_summary_text(a.summary) || ' ' || article_text(a.text)) AS cjk_body
 FROM articles a JOIN search_meta m ON m.article_id = a.id;
 
 CREATE VIRTUAL TABLE search_index USING fts5(
-    body, title, tags, source, cjk_head, cjk_body,
+    body, title, summary, tags, source, cjk_head, cjk_body,
     content = 'search_docs',
     content_rowid = 'article_id',
     tokenize = '{TOKENIZER}'
@@ -106,33 +109,34 @@ CREATE TRIGGER search_article_added AFTER INSERT ON articles BEGIN
     INSERT INTO search_meta (article_id, sort_date, source_id, language, is_read, is_starred, tags, source)
         SELECT article_id, sort_date, source_id, language, is_read, is_starred, tags, source
         FROM search_facts WHERE article_id = new.id;
-    INSERT INTO search_index (rowid, body, title, tags, source, cjk_head, cjk_body)
-        SELECT article_id, body, title, tags, source, cjk_head, cjk_body
+    INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id = new.id;
 END;
 
 CREATE TRIGGER search_article_removed BEFORE DELETE ON articles BEGIN
-    INSERT INTO search_index (search_index, rowid, body, title, tags, source, cjk_head, cjk_body)
-        SELECT 'delete', article_id, body, title, tags, source, cjk_head, cjk_body
+    INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id = old.id;
     DELETE FROM search_meta WHERE article_id = old.id;
 END;
 
-CREATE TRIGGER search_article_changed AFTER UPDATE OF id, title, text, source_id ON articles
+CREATE TRIGGER search_article_changed AFTER UPDATE OF id, title, text, summary, source_id ON articles
 WHEN old.id IS NOT new.id OR old.title IS NOT new.title OR old.text IS NOT new.text
-     OR old.source_id IS NOT new.source_id
+     OR old.summary IS NOT new.summary OR old.source_id IS NOT new.source_id
 BEGIN
-    INSERT INTO search_index (search_index, rowid, body, title, tags, source, cjk_head, cjk_body)
-        SELECT 'delete', old.id, old.text, old.title, m.tags, m.source,
+    INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT 'delete', old.id, article_text(old.text), old.title, search_summary_text(old.summary),
+               m.tags, m.source,
                search_cjk_terms(old.title || ' ' || m.tags || ' ' || m.source),
-               search_cjk_terms(old.text)
+               search_cjk_terms(search_summary_text(old.summary) || ' ' || article_text(old.text))
         FROM search_meta m WHERE m.article_id = old.id;
     UPDATE search_meta SET (article_id, sort_date, source_id, language, is_read, is_starred, source) =
            (SELECT article_id, sort_date, source_id, language, is_read, is_starred, source
             FROM search_facts WHERE article_id = new.id)
         WHERE article_id = old.id;
-    INSERT INTO search_index (rowid, body, title, tags, source, cjk_head, cjk_body)
-        SELECT article_id, body, title, tags, source, cjk_head, cjk_body
+    INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id = new.id;
 END;
 
@@ -144,53 +148,53 @@ AFTER UPDATE OF published, fetched, source_id, language, is_read, is_starred ON 
 END;
 
 CREATE TRIGGER search_tag_added AFTER INSERT ON article_tags BEGIN
-    INSERT INTO search_index (search_index, rowid, body, title, tags, source, cjk_head, cjk_body)
-        SELECT 'delete', article_id, body, title, tags, source, cjk_head, cjk_body
+    INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id = new.article_id;
     UPDATE search_meta SET tags = (SELECT tags FROM search_facts WHERE article_id = new.article_id)
         WHERE article_id = new.article_id;
-    INSERT INTO search_index (rowid, body, title, tags, source, cjk_head, cjk_body)
-        SELECT article_id, body, title, tags, source, cjk_head, cjk_body
+    INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id = new.article_id;
 END;
 
 -- Also fires for the rows a deleted article or tag takes with it (ON DELETE
 -- CASCADE); for a deleted article its row is already gone and nothing happens.
 CREATE TRIGGER search_tag_removed AFTER DELETE ON article_tags BEGIN
-    INSERT INTO search_index (search_index, rowid, body, title, tags, source, cjk_head, cjk_body)
-        SELECT 'delete', article_id, body, title, tags, source, cjk_head, cjk_body
+    INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id = old.article_id;
     UPDATE search_meta SET tags = (SELECT tags FROM search_facts WHERE article_id = old.article_id)
         WHERE article_id = old.article_id;
-    INSERT INTO search_index (rowid, body, title, tags, source, cjk_head, cjk_body)
-        SELECT article_id, body, title, tags, source, cjk_head, cjk_body
+    INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id = old.article_id;
 END;
 
 CREATE TRIGGER search_tag_moved AFTER UPDATE OF article_id, tag_id ON article_tags BEGIN
-    INSERT INTO search_index (search_index, rowid, body, title, tags, source, cjk_head, cjk_body)
-        SELECT 'delete', article_id, body, title, tags, source, cjk_head, cjk_body
+    INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id IN (old.article_id, new.article_id);
     UPDATE search_meta SET tags = (SELECT l.tags FROM search_facts l
                                    WHERE l.article_id = search_meta.article_id)
         WHERE article_id IN (old.article_id, new.article_id);
-    INSERT INTO search_index (rowid, body, title, tags, source, cjk_head, cjk_body)
-        SELECT article_id, body, title, tags, source, cjk_head, cjk_body
+    INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id IN (old.article_id, new.article_id);
 END;
 
 CREATE TRIGGER search_tag_renamed AFTER UPDATE OF name ON tags
 WHEN old.name IS NOT new.name COLLATE BINARY
 BEGIN
-    INSERT INTO search_index (search_index, rowid, body, title, tags, source, cjk_head, cjk_body)
-        SELECT 'delete', article_id, body, title, tags, source, cjk_head, cjk_body
+    INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs
         WHERE article_id IN (SELECT article_id FROM article_tags WHERE tag_id = new.id);
     UPDATE search_meta SET tags = (SELECT l.tags FROM search_facts l
                                    WHERE l.article_id = search_meta.article_id)
         WHERE article_id IN (SELECT article_id FROM article_tags WHERE tag_id = new.id);
-    INSERT INTO search_index (rowid, body, title, tags, source, cjk_head, cjk_body)
-        SELECT article_id, body, title, tags, source, cjk_head, cjk_body
+    INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs
         WHERE article_id IN (SELECT article_id FROM article_tags WHERE tag_id = new.id);
 END;
@@ -198,25 +202,46 @@ END;
 CREATE TRIGGER search_source_renamed AFTER UPDATE OF title ON sources
 WHEN old.title IS NOT new.title
 BEGIN
-    INSERT INTO search_index (search_index, rowid, body, title, tags, source, cjk_head, cjk_body)
-        SELECT 'delete', article_id, body, title, tags, source, cjk_head, cjk_body
+    INSERT INTO search_index (search_index, rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT 'delete', article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id IN (SELECT id FROM articles WHERE source_id = new.id);
     UPDATE search_meta SET source = new.title
         WHERE article_id IN (SELECT id FROM articles WHERE source_id = new.id);
-    INSERT INTO search_index (rowid, body, title, tags, source, cjk_head, cjk_body)
-        SELECT article_id, body, title, tags, source, cjk_head, cjk_body
+    INSERT INTO search_index (rowid, body, title, summary, tags, source, cjk_head, cjk_body)
+        SELECT article_id, body, title, summary, tags, source, cjk_head, cjk_body
         FROM search_docs WHERE article_id IN (SELECT id FROM articles WHERE source_id = new.id);
 END;
 """
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
-    """Define the SQL function the index's view and triggers call, on *conn*.
+    """Define the SQL functions the index's view and triggers call, on *conn*.
 
-    A connection without it cannot write articles (SQLite reports "no such
+    A connection without them cannot write articles (SQLite reports "no such
     function"), which keeps outside tools from silently desynchronising the index.
     """
     conn.create_function("search_cjk_terms", 1, index_terms, deterministic=True)
+    conn.create_function("article_text", 1, unpack, deterministic=True)
+    conn.create_function("search_summary_text", 1, summary_text, deterministic=True)
+
+
+@functools.lru_cache(maxsize=64)
+def summary_text(stored: str | None) -> str:
+    """The stored summary (a JSON list of sentences) as indexed text, one sentence a line.
+
+    (A Python function rather than SQL's ``json_each``: FTS5 cannot read an
+    external-content view that calls a table-valued function. Cached, because
+    reading one article's index text parses its summary twice.)
+    """
+    if not stored:
+        return ""
+    try:
+        sentences = json.loads(stored)
+    except ValueError:
+        return ""
+    if not isinstance(sentences, list):
+        return ""
+    return "\n".join(s for s in sentences if isinstance(s, str))
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
@@ -232,8 +257,10 @@ def rebuild(conn: sqlite3.Connection) -> None:
 
 
 def optimize(conn: sqlite3.Connection) -> None:
-    """Merge the index's segments so queries read one list per term (after big imports)."""
+    """Merge the index's segments so queries read one list per term (after big
+    imports), and give the pages the old segments held back to the disk."""
     conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+    release_free_pages(conn)
 
 
 def problems(conn: sqlite3.Connection) -> list[str]:

@@ -160,6 +160,10 @@ def _configure(conn: sqlite3.Connection, path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         raise LibraryError(f"{path}: not a Digest library ({exc})") from exc
     migrations.refuse_if_too_new(version, path)
+    if version == 0 and not conn.execute("SELECT 1 FROM sqlite_schema LIMIT 1").fetchone():
+        # Only a file without tables can take this: it lets merging the search
+        # index and deleting articles give the freed pages back to the disk.
+        conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if mode.lower() != "wal":
         raise LibraryError(f"{path}: cannot switch the library to WAL mode (got {mode})")

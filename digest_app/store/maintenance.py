@@ -230,7 +230,7 @@ def _check_anchors(lib: "Library") -> CheckResult:
     last = 0
     while True:
         rows = lib.query(
-            """SELECT a.id, a.title, a.text,
+            """SELECT a.id, a.title, article_text(a.text),
                       (SELECT json_group_array(x.anchor) FROM article_anchors x WHERE x.article_id = a.id)
                FROM articles a WHERE a.id > ? ORDER BY a.id LIMIT ?""",
             (last, _BATCH),

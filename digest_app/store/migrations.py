@@ -84,8 +84,11 @@ def _v1_foundation(conn: sqlite3.Connection) -> None:
             keywords TEXT,
             summary TEXT,
             feed_summary TEXT,
-            text TEXT NOT NULL,
-            -- zlib-compressed sanitized HTML: read only to display one article.
+            -- Plain text, packed (zlib; see store/packing.py; SQL reads it
+            -- through article_text()).
+            text BLOB NOT NULL,
+            -- Sanitized HTML, packed with the plain text as preset dictionary:
+            -- read only to display one article.
             content_html BLOB NOT NULL DEFAULT x''
         );
         CREATE UNIQUE INDEX articles_source_guid ON articles(source_id, guid)

@@ -9,7 +9,7 @@
 
 Queries are in the language of :mod:`digest_app.store.query`. Words are matched
 through the FTS5 index (:mod:`digest_app.store.fts`) and ranked by BM25 with
-title matches weighing most, then tags, source name and text; filters
+title matches weighing most, then tags, summary, source name and text; filters
 become SQL conditions on the index's narrow copy of each article's date, source,
 language, flags and tags (``search_meta``). User text never reaches SQL or FTS5
 syntax unquoted, so any query runs: what cannot be understood is dropped and
@@ -28,8 +28,9 @@ from digest_app.records import ArticleHeader, SavedSearch, SearchHit
 from digest_app.store import fts
 from digest_app.store.articles import _HEADER_SELECT, header_from_row
 from digest_app.store.cjk_terms import query_terms, split_unspaced
+from digest_app.store.packing import unpack
 from digest_app.store.query import Atom, Filter, Query, Term, parse
-from digest_app.store.snippets import SNIPPET_CHARS, Highlighter, snippet
+from digest_app.store.snippets import Highlighter, snippet
 from digest_app.timestamps import from_db
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ SORTS: tuple[str, ...] = ("relevance", "newest")
 #: the title counts ten times one in the text.
 COLUMN_WEIGHTS = {
     "title": 10.0,
+    "summary": 4.0,
     "body": 1.0,
     "tags": 5.0,
     "source": 3.0,
@@ -385,9 +387,8 @@ class SearchStore:
             return {}
         marks = ",".join("?" * len(ids))
         terms = parsed.terms
-        column = "text" if terms else f"substr(text, 1, {SNIPPET_CHARS * 3})"
-        rows = self._lib.query(f"SELECT id, {column} FROM articles WHERE id IN ({marks})", tuple(ids))
-        texts = [r[1] for r in rows]
+        rows = self._lib.query(f"SELECT id, text FROM articles WHERE id IN ({marks})", tuple(ids))
+        texts = [unpack(r[1]) for r in rows]
         if not terms:
             return {r[0]: snippet(text) for r, text in zip(rows, texts)}
         if self._highlighter is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import stat
 import threading
@@ -126,3 +127,20 @@ def test_second_writer_waits_instead_of_failing(tmp_path):
         assert result.status == "added"
         assert waited > 0.2, "the write should have queued behind the other writer"
         assert second.sources.get(source_id).title == "held"
+
+
+def test_deleted_articles_give_their_space_back(library):
+    source, _ = library.sources.add("file", "/notes", title="Notes")
+    rng = random.Random(5)
+    words = [f"w{rng.randrange(10**9)}" for _ in range(5000)]  # text that hardly packs
+
+    def note(n: int) -> ParsedArticle:
+        return ParsedArticle(title=f"Long note {n}", text=" ".join(rng.sample(words, 2000)), guid=str(n))
+
+    results = library.articles.store_many(source.id, [note(n) for n in range(100)])
+    library.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    full = library.path.stat().st_size
+    library.articles.delete([r.article_id for r in results[:90]])
+    library.search.optimize()  # the index notes deletions until its segments are merged
+    library.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert library.path.stat().st_size < full / 2

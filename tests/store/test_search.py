@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from digest_app.errors import InputError, QueryError
 from digest_app.records import ParsedArticle
 from digest_app.store import Library
+from digest_app.store.articles import ComputedSummary
 from digest_app.store.search import RANK_WINDOW
 
 
@@ -71,6 +72,22 @@ def test_title_hits_rank_above_body_hits(lib):
     # The body article says "battery" three times; the title mention still wins.
     assert found(lib, "battery")[0] == "title_hit"
     assert set(found(lib, "battery")) == {"title_hit", "body_hit", "phrase", "scattered"}
+
+
+def test_summary_hits_rank_between_title_and_body_hits(library):
+    source, _ = library.sources.add("feed", "https://ranks.example/rss", title="Ranks")
+    filler = "Shipments were steady. Analysts watched margins. " * 3
+
+    def add(key, title, text):
+        return library.articles.store(source.id, ParsedArticle(title=title, text=text, guid=key)).article_id
+
+    in_title = add("t", "Wearables lead the quarter", filler + "Wearables sold well.")
+    in_summary = add("s", "Quarterly update", "Wearables sold well. " + filler)
+    in_body = add("b", "Quarterly notes", filler + "Wearables sold well.")
+    library.articles.set_summaries([ComputedSummary(in_summary, ("Wearables sold well.",), (), "m"),
+                                    ComputedSummary(in_body, ("Shipments were steady.",), (), "m")])
+    order = [h.header.id for h in library.search.run("wearables").hits]
+    assert order == [in_title, in_summary, in_body]
 
 
 def test_words_must_all_match(lib):
@@ -321,7 +338,7 @@ def newest_ids(lib: Library, where: str, params: tuple = ()) -> list[int]:
 def test_newest_first_pages_agree_whichever_way_they_are_found(wide):
     # The first one-article pages of a broad query walk the date index and ask the
     # index about each article; later pages and whole listings sort the matches.
-    expected = newest_ids(wide, "text LIKE 'alpha%'")
+    expected = newest_ids(wide, "article_text(text) LIKE 'alpha%'")
     whole = [h.header.id for h in wide.search.run("alpha", sort="newest", limit=500).hits]
     paged = [
         h.header.id
@@ -373,7 +390,7 @@ def test_very_broad_searches_rank_the_most_recently_added_matches(library):
     ("after:2031", "0"),
 ])
 def test_date_filters_are_exact_when_ids_do_not_follow_dates(wide, dates, where):
-    expected = newest_ids(wide, f"text LIKE 'alpha%' AND {where}")
+    expected = newest_ids(wide, f"article_text(text) LIKE 'alpha%' AND {where}")
     results = wide.search.run(f"alpha {dates}", sort="newest", limit=500)
     assert [h.header.id for h in results.hits] == expected
     assert results.total == wide.search.count(f"{dates} alpha") == len(expected)

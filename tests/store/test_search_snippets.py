@@ -80,7 +80,7 @@ def highlighted(lib: Library, expression: str) -> dict[int, str]:
 def agree(lib: Library, marker: Highlighter, query: str, expression: str) -> None:
     expected = highlighted(lib, expression)
     ids = sorted(expected)
-    texts = [r[0] for r in lib.query(f"SELECT text FROM articles WHERE id IN ({','.join(map(str, ids))}) ORDER BY id")]
+    texts = [r[0] for r in lib.query(f"SELECT article_text(text) FROM articles WHERE id IN ({','.join(map(str, ids))}) ORDER BY id")]
     ours = found_words(marker, query, texts)
     for article_id, words in zip(ids, ours):
         assert words == marked_words(expected[article_id]), (query, article_id)
