@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl, Qt, Signal
+from PySide6.QtCore import QEvent, QTimer, QUrl, Qt, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -203,14 +203,35 @@ class DigestView(QWidget):
         self.splitter.setSizes([230, 560])
         layout.addWidget(self.splitter, 1)
         self._task: Task | None = None
+        self._theme: Theme | None = None
+        self._font_size = 15
         self.cancel_button.clicked.connect(self._cancel)
 
     def show_digest(self, digest: Digest, theme: Theme | None = None, font_size: int = 15) -> None:
         self.digest = digest
+        self._theme = theme or current_theme()
+        self._font_size = font_size
         self.title_label.setText(f"<b>{_escape(digest.title)}</b>")
         self.facts_label.setText(_escape(f"{wording.cover_facts(digest)} · {wording.made_on(digest)}"))
-        self.reader.show_digest(digest, theme or current_theme(), font_size)
+        self.reader.show_digest(digest, self._theme, font_size)
         self._fill_contents(digest)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            # The window names its new theme just after setting the palette: look once it has.
+            QTimer.singleShot(0, self._follow_theme)
+
+    def _follow_theme(self) -> None:
+        """Redraw the icons and the digest (its colours are in its rich text) in the theme now in use."""
+        theme = current_theme()
+        self.export_buttons["pdf"].setIcon(icon("export"))
+        if self.digest is None or theme == self._theme:
+            return
+        scroll = self.reader.verticalScrollBar()
+        where = scroll.value() / scroll.maximum() if scroll.maximum() else 0.0
+        self.show_digest(self.digest, theme, self._font_size)
+        scroll.setValue(round(where * scroll.maximum()))
 
     def _fill_contents(self, digest: Digest) -> None:
         self.contents.clear()
@@ -271,7 +292,8 @@ class DigestController:
         self.view = DigestView()
         self.dialog: NewDigestDialog | None = None
         window.add_reader_view(self.view)
-        self.new_action = QAction(icon("digest"), "&New Digest…", window)
+        self.new_action = QAction("&New Digest…", window)
+        window.set_themed_icon(self.new_action, "digest")
         self.new_action.setObjectName("new_digest")
         self.new_action.setShortcut(QKeySequence("Ctrl+D"))
         self.new_action.setToolTip("Build a digest of a period: stories, sections, key figures (Ctrl+D)")

@@ -104,3 +104,33 @@ def test_the_dialog_explains_options_that_do_not_fit(window, qtbot):
     options = dialog.options()
     assert options.tags == (first.text(),) and options.start == options.end
     dialog.reject()
+
+
+def ink(image) -> set[str]:
+    """The colours of an image's opaque pixels."""
+    return {
+        image.pixelColor(x, y).name()
+        for x in range(image.width())
+        for y in range(image.height())
+        if image.pixelColor(x, y).alpha() == 255
+    }
+
+
+def test_the_dark_theme_redraws_the_new_digest_icon_and_the_open_digest(window, qtbot):
+    from digest_app.gui.theme import DARK
+
+    with Library.open(window.lib.path) as lib:
+        saved = save_digest(lib, build_digest(lib, sample_options(max_stories=5)))
+    window.refresh_counts()
+    qtbot.waitUntil(lambda: window.sidebar.item_for(f"digest:{saved.id}") is not None, timeout=5000)
+    window.sidebar.select_key(f"digest:{saved.id}")
+    view = window.digests.view
+    window.prefs.theme = "dark"
+    window.apply_theme()
+    qtbot.waitUntil(lambda: DARK.text in view.reader.document().defaultStyleSheet(), timeout=5000)
+    assert ink(window.digests.new_action.icon().pixmap(32).toImage()) == {DARK.text}
+    assert ink(view.export_buttons["pdf"].icon().pixmap(32).toImage()) == {DARK.text}
+    # The story titles are drawn in the dark theme's text colour on its dark page.
+    shot = view.reader.viewport().grab().toImage()
+    colours = ink(shot)
+    assert DARK.text in colours and "#1d232a" not in colours
