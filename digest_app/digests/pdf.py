@@ -241,7 +241,9 @@ def _paint(digest: Digest, writer, document, layout: _Layout, progress, cancelle
             number = index + 2
             painter.save()
             painter.translate(body.left(), body.top() - index * body.height())
-            document.drawContents(painter, QRectF(0, index * body.height(), body.width(), body.height()))
+            # One pixel short: a block Qt moved to the next page can start half a
+            # pixel above it, and its background would show as a hairline here.
+            document.drawContents(painter, QRectF(0, index * body.height(), body.width(), body.height() - 1))
             painter.restore()
             running = _running_head(starts, number)
             _paint_running_head(painter, digest, page, body, running, number, layout.pages)

@@ -17,6 +17,7 @@ with the text :data:`PAGE_PLACEHOLDER`, filled in after layout (see
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 from string import Template
@@ -27,6 +28,8 @@ from digest_app.digests.render_html import change_class, template
 
 #: Text of a contents page-number cell before pagination.
 PAGE_PLACEHOLDER = "000"
+PX_PER_PT = 96 / 72
+_SPACING_PT = re.compile(r"(\b(?:margin|padding)(?:-(?:top|bottom|left|right))?\s*:\s*)(\d+(?:\.\d+)?)pt\b")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ PRINT = Colors()
 
 def stylesheet(colors: Colors = PRINT, *, body_pt: float = 10.5) -> str:
     """The rich-text CSS in *colors*, body text at *body_pt* points."""
-    return Template(template("digest-rich.css")).substitute(
+    css = Template(template("digest-rich.css")).substitute(
         body_pt=f"{body_pt:g}pt",
         small_pt=f"{body_pt - 1:g}pt",
         ink=colors.ink,
@@ -57,6 +60,13 @@ def stylesheet(colors: Colors = PRINT, *, body_pt: float = 10.5) -> str:
         up=colors.up,
         down=colors.down,
     )
+    return qt_lengths(css)
+
+
+def qt_lengths(css: str) -> str:
+    """*css* with margins and paddings in px, the only unit Qt's rich text reads for
+    them (it drops ``14pt`` silently; a px is 1/96 inch on any paint device)."""
+    return _SPACING_PT.sub(lambda m: f"{m.group(1)}{float(m.group(2)) * PX_PER_PT:.3g}px", css)
 
 
 def rich_text_html(
@@ -125,7 +135,7 @@ def _overview(digest: Digest, colors: Colors, *, page_break: bool) -> str:
             for story in digest.top_stories
         )
         parts.append(f'<p class="label"{style}><a name="top-stories"></a>TOP STORIES</p><ol>{items}</ol>')
-        style = ' style="margin-top: 18pt"'
+        style = ' style="margin-top: 24px"'  # px: see qt_lengths
     if digest.figures:
         rows = "".join(_figure_row(digest, figure) for figure in digest.figures)
         parts.append(
@@ -156,12 +166,12 @@ def _signed(text: str) -> str:
 
 
 def _section(section: Section, colors: Colors, *, page_break: bool) -> str:
-    style = "page-break-before: always; margin-top: 0" if page_break else "margin-top: 22pt"
+    style = "page-break-before: always; margin-top: 0" if page_break else "margin-top: 30px"
     bar = section.color or colors.accent
     # A thin band in the section's colour: a block with a background (Qt draws no
     # borders on blocks), then the heading, which carries the anchor.
     return (
-        f'<p style="{style}; background-color: {escape(bar)}; font-size: 2pt; margin-bottom: 6pt">&#160;</p>'
+        f'<p style="{style}; background-color: {escape(bar)}; font-size: 2pt; margin-bottom: 8px">&#160;</p>'
         f'<h2><a name="{section.id}"></a>{escape(section.title)}</h2>'
         f'<p class="section-count">{escape(wording.section_count(len(section.stories)))}</p>'
         + "".join(_story(story) for story in section.stories)

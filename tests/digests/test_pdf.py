@@ -87,6 +87,32 @@ def test_text_extracts_with_chinese_and_numbers(sample_pdf):
     assert flat(digest.title) in flat(reader.pages[0].extract_text())  # the cover
 
 
+def baselines(page) -> list[tuple[float, str]]:
+    """Lines of text on a page, top to bottom: (baseline height in points, text)."""
+    lines: dict[float, str] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            y = round(cm[1] * tm[4] + cm[3] * tm[5] + cm[5], 1)
+            lines[y] = lines.get(y, "") + text
+
+    page.extract_text(visitor_text=visit)
+    return sorted(lines.items(), reverse=True)
+
+
+def test_stories_are_set_apart_by_white_space(sample_pdf):
+    digest, reader = sample_pdf
+    section = digest.sections[0]
+    page = reader.get_destination_page_number(reader.named_destinations[section.id])
+    lines = baselines(reader.pages[page])
+    titles = [y for y, text in lines if any(flat(text) == flat(s.title) for s in section.stories[1:])]
+    assert titles
+    for title in titles:
+        above = max(y for y, text in lines if y > title and text.startswith("Sources:"))
+        # A story's "Sources" line, a gap, then the next story's heading: more than one line apart.
+        assert above - title >= 24, (above, title)
+
+
 def test_key_figures_table_is_in_the_pdf(seeds_lib):
     digest = build_digest(seeds_lib, seed_options())
     reader = PdfReader(io.BytesIO(digest_pdf(digest)))
