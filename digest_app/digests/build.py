@@ -167,7 +167,14 @@ def topics_for(lib: Library) -> list[Topic]:
             if pattern is not None and float(term.get("weight", 0)) > 0:
                 phrases.append((pattern, float(term["weight"])))
         name = str(rule["tag"])
-        topics.append(Topic(name, colors.get(name.casefold()) or rule.get("color"), tuple(phrases)))
+        topics.append(
+            Topic(
+                name,
+                colors.get(name.casefold()) or rule.get("color"),
+                tuple(phrases),
+                min_score=float(rule.get("min_score") or 0),
+            )
+        )
     return topics
 
 
@@ -245,8 +252,8 @@ def _best_candidates(
 def _sections(
     drafts: Sequence[DraftStory], topics: Sequence[Topic]
 ) -> tuple[list[Section], list[tuple[Story, DraftStory]]]:
-    """Stories placed in sections (topics in their order, then tags shared by
-    several stories, then Other news), numbered in reading order; and each
+    """Stories placed in sections (topics in their order, then Other news; see
+    :func:`~digest_app.digests.stories.choose_section`), numbered in reading order; and each
     story beside the draft it came from."""
     shared = Counter(tag for draft in drafts for tag in draft.tags)
     placed: dict[str, list[DraftStory]] = {}
