@@ -498,8 +498,8 @@ def report(
     lines += [
         "",
         f"After `VACUUM` the articles table and its indexes alone are {vacuumed.articles / raw:.2f}x "
-        f"the raw text (each text is stored as plain text and as packed sanitized HTML, with its "
-        f"summary); the search index adds {vacuumed.search / raw:.2f}x.",
+        f"the raw text (each article keeps its plain text packed, its sanitized HTML packed "
+        f"against that text, and its summary); the search index adds {vacuumed.search / raw:.2f}x.",
     ]
     if corpus_s is not None:
         lines += [
