@@ -2,12 +2,15 @@
 
     python benchmarks/import_bench.py [--articles 5000]
 
-Builds N synthetic articles by recombining paragraphs of ../shared/eval/*.jsonl,
-writes them as RSS feed files (100 entries each) and as plain-text files, and
+Builds N synthetic articles by recombining paragraphs of ../shared/eval/*.jsonl
+(one in 40 a planted copy of an earlier one, as another source would republish
+it), writes them as RSS feed files (100 entries each) and as plain-text files, and
 imports them into a fresh library without summarization (the target is at
 least 1,000 articles/s), then with summarization. In the same run it measures
 two lower bounds on the same records: feedparser parsing alone, and a bare
-sqlite-utils ``insert_all`` of the finished rows.
+sqlite-utils ``insert_all`` of the finished rows. A second table says what became
+of the input: how many articles were stored, how many were linked as copies of
+another source's story, and how many copies were planted.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import argparse
 import json
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from email.utils import format_datetime
 from datetime import datetime, timedelta, timezone
 from html import escape
@@ -27,24 +32,45 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 SHARED = Path(os.environ.get("DIGEST_SHARED", REPO.parent / "shared"))
+#: One article in this many is a planted copy of an earlier one.
+COPY_EVERY = 40
 
 
 def load_paragraphs() -> list[str]:
+    """Paragraphs of the eval articles. The BBC texts come in paragraphs (70 words
+    at the median); the CNN/DailyMail ones as a single block of some 600 words, so
+    they are cut into paragraphs of three sentences. (Taken whole, a CNN text was
+    most of any article it went into, and two articles that drew the same one were
+    near-duplicates: 294 of 2,000 were linked as copies.)"""
+    from digest_app.nlp.sentences import split_sentences
+
     paragraphs: list[str] = []
     for name in ("summaries-dev.jsonl", "cnndm-dev.jsonl"):
         for line in (SHARED / "eval" / name).read_text(encoding="utf-8").splitlines():
             text = json.loads(line)["text"]
-            paragraphs.extend(p for p in text.split("\n\n") if len(p) > 80)
+            if "\n\n" in text:
+                pieces = text.split("\n\n")
+            else:
+                sentences = split_sentences(text)
+                pieces = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
+            paragraphs.extend(p for p in pieces if len(p) > 80)
     return paragraphs
 
 
 def make_articles(n: int, seed: int = 7) -> list[dict]:
+    """*n* articles of 3 to 7 paragraphs drawn at random. One in :data:`COPY_EVERY` is
+    a planted copy: an earlier article's paragraphs under another title, after an
+    intro paragraph of its own (a story another source republished)."""
     rng = random.Random(seed)
     paragraphs = load_paragraphs()
     start = datetime(2024, 1, 1, tzinfo=timezone.utc)
     articles = []
     for i in range(n):
-        body = rng.sample(paragraphs, rng.randint(3, 7))
+        copy_of = rng.randrange(i // 2) if i % COPY_EVERY == COPY_EVERY - 1 else None
+        if copy_of is None:
+            body = rng.sample(paragraphs, rng.randint(3, 7))
+        else:
+            body = [rng.choice(paragraphs), *articles[copy_of]["paragraphs"]]
         title = " ".join(body[0].split()[:9]).rstrip(",.;:") + f" ({i})"
         articles.append(
             {
@@ -52,9 +78,23 @@ def make_articles(n: int, seed: int = 7) -> list[dict]:
                 "paragraphs": body,
                 "url": f"https://news.example.com/{i // 100}/story-{i}",
                 "published": start + timedelta(minutes=37 * i),
+                "copy_of": copy_of,
             }
         )
     return articles
+
+
+def planted_copies(articles: list[dict]) -> int:
+    """Copies that must be linked: those whose original :func:`write_inputs` puts in
+    another source (another feed file, or a feed file against the text files)."""
+    half = len(articles) // 2
+
+    def source(i: int) -> str:
+        return f"feed {i // 100}" if i < half else "local files"
+
+    return sum(
+        1 for i, a in enumerate(articles) if a["copy_of"] is not None and source(a["copy_of"]) != source(i)
+    )
 
 
 def write_inputs(articles: list[dict], folder: Path) -> tuple[int, int]:
@@ -86,20 +126,47 @@ def write_inputs(articles: list[dict], folder: Path) -> tuple[int, int]:
     return feeds, texts
 
 
-def time_import(folder: Path, summarize: bool) -> tuple[float, int]:
+@dataclass(frozen=True)
+class ImportRun:
+    """One timed import: how long it took and what became of the input articles."""
+
+    seconds: float
+    cpu_seconds: float
+    given: int
+    added: int
+    unchanged: int
+    linked_copies: int
+    planted_copies: int
+
+    @property
+    def stored(self) -> int:
+        return self.added + self.unchanged
+
+
+def time_import(folder: Path, articles: list[dict], summarize: bool) -> ImportRun:
     from digest_app.collect.importer import import_paths
-    from digest_app.store import Library
+    from digest_app.store import ArticleFilter, Library
 
     with tempfile.TemporaryDirectory() as tmp:
         lib = Library.open(Path(tmp) / "bench.db")
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), _cpu_seconds()
         report = import_paths(lib, [folder], summarize=summarize)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
         if report.failed:
             raise SystemExit(f"import failed: {report.failed[:3]}")
-        count = lib.articles.count()
+        stored = lib.articles.count(ArticleFilter(include_duplicates=True))
+        if stored != report.added + report.unchanged:
+            raise SystemExit(f"the report says {report.added} added, the library holds {stored}")
+        run = ImportRun(elapsed, cpu, len(articles), report.added, report.unchanged,
+                        lib.duplicates.count(), planted_copies(articles))
         lib.close()
-    return elapsed, count
+    return run
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (worker processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def time_feedparser(folder: Path) -> tuple[float, int]:
@@ -140,31 +207,44 @@ def main() -> int:
     parser.add_argument("--summarized", type=int, default=1000, help="articles in the summarizing run")
     args = parser.parse_args()
     articles = make_articles(args.articles)
-    rows = []
+    rows: list[tuple[str, int, float, float | None]] = []
+    imports: list[tuple[str, ImportRun]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "inputs"
         folder.mkdir()
         feeds, texts = write_inputs(articles, folder)
-        elapsed, count = time_import(folder, summarize=False)
-        rows.append(("Digest import, no summaries (feeds + text files)", count, elapsed))
+        run = time_import(folder, articles, summarize=False)
+        imports.append(("no summaries", run))
+        rows.append(("Digest import, no summaries (feeds + text files)", run.given, run.seconds, run.cpu_seconds))
         fp_elapsed, fp_count = time_feedparser(folder)
-        rows.append(("feedparser parse only (the feed half)", fp_count, fp_elapsed))
+        rows.append(("feedparser parse only (the feed half)", fp_count, fp_elapsed, None))
     bare_elapsed, bare_count = time_bare_insert(articles)
-    rows.append(("bare sqlite-utils insert_all (no parsing, no identity)", bare_count, bare_elapsed))
+    rows.append(("bare sqlite-utils insert_all (no parsing, no identity)", bare_count, bare_elapsed, None))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "inputs"
         folder.mkdir()
-        write_inputs(articles[: args.summarized], folder)
-        elapsed, count = time_import(folder, summarize=True)
-        rows.append(("Digest import with summaries and keywords", count, elapsed))
+        some = articles[: args.summarized]
+        write_inputs(some, folder)
+        run = time_import(folder, some, summarize=True)
+        imports.append(("with summaries", run))
+        rows.append(("Digest import with summaries and keywords", run.given, run.seconds, run.cpu_seconds))
 
-    print(f"Import benchmark: {args.articles} articles ({feeds} RSS files of 100 + {texts} text files), "
-          f"{os.cpu_count()} CPUs, {datetime.now():%Y-%m-%d}")
+    print(f"Import benchmark: {args.articles} articles ({feeds} RSS files of 100 + {texts} text files, "
+          f"one in {COPY_EVERY} a planted copy), {os.cpu_count()} CPUs, {datetime.now():%Y-%m-%d}")
     print()
-    print("| run | articles | seconds | articles/s |")
-    print("|---|---:|---:|---:|")
-    for name, count, elapsed in rows:
-        print(f"| {name} | {count} | {elapsed:.2f} | {count / elapsed:,.0f} |")
+    print("| run | articles | seconds | articles/s | CPU s (all processes) |")
+    print("|---|---:|---:|---:|---:|")
+    for name, count, elapsed, cpu in rows:
+        cpu_text = f"{cpu:.2f}" if cpu is not None else ""
+        print(f"| {name} | {count} | {elapsed:.2f} | {count / elapsed:,.0f} | {cpu_text} |")
+    print()
+    print("What the imports stored (a linked copy is stored, and hidden from listings):")
+    print()
+    print("| import | articles given | stored | not stored | linked as copies | planted copies |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, run in imports:
+        print(f"| {name} | {run.given} | {run.stored} | {run.given - run.stored} | {run.linked_copies} "
+              f"| {run.planted_copies} |")
     return 0
 
 
