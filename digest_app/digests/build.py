@@ -167,14 +167,7 @@ def topics_for(lib: Library) -> list[Topic]:
             if pattern is not None and float(term.get("weight", 0)) > 0:
                 phrases.append((pattern, float(term["weight"])))
         name = str(rule["tag"])
-        topics.append(
-            Topic(
-                name,
-                colors.get(name.casefold()) or rule.get("color"),
-                tuple(phrases),
-                min_score=float(rule.get("min_score") or 0),
-            )
-        )
+        topics.append(Topic(name, colors.get(name.casefold()) or rule.get("color"), tuple(phrases)))
     return topics
 
 

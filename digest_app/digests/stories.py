@@ -50,13 +50,11 @@ WEIGHT_STARRED = 0.3
 @dataclass(frozen=True)
 class Topic:
     """A section a story can go in: a topic tag, its colour, and weighted phrases
-    that say how much a text is about it, with the score its rule asks for (from
-    the tag rules)."""
+    that say how much a text is about it (from the tag rules)."""
 
     name: str
     color: str | None = None
     phrases: tuple[tuple[re.Pattern[str], float], ...] = ()
-    min_score: float = 0.0
 
     def score(self, title: str, text: str) -> float:
         """How much *title* (counted three times) and *text* speak of this topic."""
@@ -185,25 +183,22 @@ def importance(
 
 def choose_section(story: DraftStory, topics: Sequence[Topic], shared_tags: Mapping[str, int]) -> str:
     """The section a story goes in: its most frequent topic tag (ties: the topic
-    its title and summary speak of most, then the topics' order); else the topic
-    its title and summary speak of as strongly as the topic's rule asks; else
-    Other news. In a library without topics, its most frequent tag that other
-    stories share stands in for a topic (a library with topics keeps tags such
-    as "Follow up" or "Rumor" out of the section headings)."""
+    its title and summary speak of most, then the topics' order); else Other
+    news. In a library without topics, its most frequent tag that other stories
+    share stands in for a topic (with topics, tags such as "Follow up" or
+    "Rumor" never head a section)."""
     by_name = {topic.name.casefold(): (index, topic) for index, topic in enumerate(topics)}
     counts = Counter(tag for a in story.articles for tag in a.tags)
     topical = [(count, by_name[tag.casefold()]) for tag, count in counts.items() if tag.casefold() in by_name]
-    text = " ".join(story.summary)
     if topical:
         best = max(count for count, _ in topical)
         tied = [entry for count, entry in topical if count == best]
         if len(tied) == 1:
             return tied[0][1].name
+        text = " ".join(story.summary)
         return max(tied, key=lambda entry: (entry[1].score(story.title, text), -entry[0]))[1].name
     if topics:
-        scored = [(topic.score(story.title, text), -index, topic) for index, topic in enumerate(topics)]
-        reached = [entry for entry in scored if entry[0] > 0 and entry[0] >= entry[2].min_score]
-        return max(reached, key=lambda entry: entry[:2])[2].name if reached else OTHER_NEWS
+        return OTHER_NEWS
     shared = [(count, shared_tags.get(tag, 0), tag) for tag, count in counts.items() if shared_tags.get(tag, 0) > 1]
     if shared:
         return max(shared, key=lambda item: (item[0], item[1], [-ord(c) for c in item[2]]))[2]
