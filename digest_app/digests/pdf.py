@@ -11,8 +11,9 @@ How a page comes about:
 
 1. The body (:mod:`digest_app.digests.rich_text`) is laid out by a
    QTextDocument paginated to the page's text area, measured with the PDF
-   writer's own font metrics. A story heading that would sit at the foot of
-   a page moves to the next one.
+   writer's own font metrics. A table row a page break would cut starts the
+   next page (the table goes on there with its header row), and a story
+   heading that would sit at the foot of a page moves there too.
 2. Each section's and story's anchor is found in the layout, which gives its
    page; the contents' page-number cells are then filled in (the numbers sit
    in a column of their own, so nothing reflows).
@@ -38,7 +39,7 @@ from typing import Literal
 
 from digest_app.digests import wording
 from digest_app.digests.model import Digest
-from digest_app.digests.rich_text import PAGE_PLACEHOLDER, PRINT, rich_text_html, stylesheet
+from digest_app.digests.rich_text import PAGE_PLACEHOLDER, PRINT, rich_text_html, row_keys, stylesheet
 from digest_app.errors import ExportError
 
 PageSize = Literal["A4", "Letter"]
@@ -125,22 +126,68 @@ def _points(value: float) -> float:
 
 def _lay_out(digest: Digest, writer):
     from PySide6.QtCore import QSizeF
-    from PySide6.QtGui import QTextDocument
 
     page = writer.pageLayout().fullRectPixels(RESOLUTION)
-    width = page.width() - 2 * _points(MARGIN_SIDE)
-    height = page.height() - _points(MARGIN_TOP) - _points(MARGIN_BOTTOM)
+    size = QSizeF(page.width() - 2 * _points(MARGIN_SIDE), page.height() - _points(MARGIN_TOP) - _points(MARGIN_BOTTOM))
+    document = _document(digest, writer, size, breaks=_table_breaks(digest, writer, size))
+    _keep_headings_with_text(document, size.height())
+    # Half a pixel of slack: a block at the top of a page can lie a hair above it.
+    anchors = {name: int((top + 0.5) // size.height()) + 2 for name, top in _anchor_tops(document).items()}
+    _fill_page_numbers(document, digest, anchors)
+    return document, _Layout(pages=document.pageCount() + 1, anchor_pages=anchors)
+
+
+def _document(digest: Digest, writer, size, *, breaks: frozenset[str], sections: bool = True):
+    """The body laid out in pages of *size* (device pixels) with *writer*'s fonts."""
+    from PySide6.QtGui import QTextDocument
+
     document = QTextDocument()
     document.documentLayout().setPaintDevice(writer)
     document.setDocumentMargin(0)
     document.setDefaultStyleSheet(stylesheet(PRINT))
-    document.setHtml(rich_text_html(digest, contents=True))
-    document.setPageSize(QSizeF(width, height))
-    _keep_headings_with_text(document, height)
-    # Half a pixel of slack: a block at the top of a page can lie a hair above it.
-    anchors = {name: int((top + 0.5) // height) + 2 for name, top in _anchor_tops(document).items()}
-    _fill_page_numbers(document, digest, anchors)
-    return document, _Layout(pages=document.pageCount() + 1, anchor_pages=anchors)
+    document.setHtml(rich_text_html(digest, contents=True, sections=sections, breaks=breaks))
+    document.setPageSize(size)
+    return document
+
+
+def _table_breaks(digest: Digest, writer, size) -> frozenset[str]:
+    """Table rows (contents entries, key figures) that must start a page so that
+    no page break cuts through one.
+
+    Qt splits a table row between its lines; the body instead ends the table
+    before such a row and goes on with a new one on the next page. Each move
+    shifts what follows, so rows are moved one at a time, measured on a
+    document that holds only the part before the sections (the tables' pages
+    depend on nothing after them).
+    """
+    keys = row_keys(digest, contents=True)
+    breaks: frozenset[str] = frozenset()
+    while True:
+        document = _document(digest, writer, size, breaks=breaks, sections=False)
+        layout = document.documentLayout()
+        layout.documentSize()
+        cut = None
+        for key, (table, row) in zip(keys, _table_rows(document)):
+            cells = [table.cellAt(row, column) for column in range(table.columns())]
+            top = min(layout.blockBoundingRect(cell.firstCursorPosition().block()).top() for cell in cells)
+            bottom = max(layout.blockBoundingRect(cell.lastCursorPosition().block()).bottom() for cell in cells)
+            page = int((top + 0.5) // size.height())
+            # A row already at a page's top, or too tall to move, stays where it is.
+            if key not in breaks and page != int((bottom - 0.5) // size.height()) and bottom - top < size.height() / 2:
+                cut = key
+                break
+        if cut is None:
+            return breaks
+        breaks = breaks | {cut}
+
+
+def _table_rows(document):
+    """Every table row of *document* but the header rows, in reading order, as (table, row)."""
+    from PySide6.QtGui import QTextTable
+
+    for table in [frame for frame in document.rootFrame().childFrames() if isinstance(frame, QTextTable)]:
+        for row in range(table.format().headerRowCount(), table.rows()):
+            yield table, row
 
 
 def _keep_headings_with_text(document, page_height: float) -> None:
@@ -192,23 +239,20 @@ def _anchor_tops(document) -> dict[str, float]:
 
 def _fill_page_numbers(document, digest: Digest, pages: dict[str, int]) -> None:
     """Write the page of each section and story into the contents table."""
-    from PySide6.QtGui import QTextCursor, QTextTable
+    from PySide6.QtGui import QTextCursor
 
-    tables = [frame for frame in document.rootFrame().childFrames() if isinstance(frame, QTextTable)]
-    if not tables:
-        return
-    contents = tables[0]
-    entries = [anchor for section in digest.sections for anchor in (section.id, *(s.id for s in section.stories))]
     edit = QTextCursor(document)
     edit.beginEditBlock()  # one relayout for all the numbers, not one per cell
-    for row, anchor in enumerate(entries, start=1):
-        cell = contents.cellAt(row, 2)
+    for anchor, (table, row) in zip(row_keys(digest, contents=True), _table_rows(document)):
+        if anchor not in pages or table.columns() != 3:
+            continue  # a key figure's row
+        cell = table.cellAt(row, 2)
         cursor = cell.firstCursorPosition()
         cursor.setPosition(cell.lastCursorPosition().position(), QTextCursor.MoveMode.KeepAnchor)
         if cursor.selectedText() == PAGE_PLACEHOLDER:
             edit.setPosition(cursor.anchor())
             edit.setPosition(cursor.position(), QTextCursor.MoveMode.KeepAnchor)
-            edit.insertText(str(pages.get(anchor, "")))
+            edit.insertText(str(pages[anchor]))
     edit.endEditBlock()
 
 

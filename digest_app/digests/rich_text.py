@@ -18,9 +18,11 @@ with the text :data:`PAGE_PLACEHOLDER`, filled in after layout (see
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape
 from string import Template
+from xml.sax.saxutils import quoteattr
 
 from digest_app.digests import wording
 from digest_app.digests.model import Digest, KeyFigure, Section, Story
@@ -70,19 +72,30 @@ def qt_lengths(css: str) -> str:
 
 
 def rich_text_html(
-    digest: Digest, *, cover: bool = False, contents: bool = False, colors: Colors = PRINT
+    digest: Digest,
+    *,
+    cover: bool = False,
+    contents: bool = False,
+    sections: bool = True,
+    breaks: Collection[str] = frozenset(),
+    colors: Colors = PRINT,
 ) -> str:
     """The digest body: optionally the cover facts and the contents table, then top
-    stories, key figures and the sections (each on a new page when printed)."""
+    stories, key figures and (unless *sections* is false) the sections, each on a
+    new page when printed.
+
+    *breaks* are keys of table rows (see :func:`row_keys`) that start a new page:
+    their table ends before them and goes on, with its header, on the next page.
+    """
     parts = []
     if cover:
         parts.append(_cover(digest))
     if contents:
-        parts.append(_contents(digest))
-    parts.append(_overview(digest, colors, page_break=contents))
+        parts.append(_contents(digest, breaks))
+    parts.append(_overview(digest, colors, page_break=contents, breaks=breaks))
     # Sections run on from one another; the first starts a page after the overview.
     page_break = contents or bool(digest.top_stories or digest.figures)
-    for section in digest.sections:
+    for section in digest.sections if sections else ():
         parts.append(_section(section, colors, page_break=page_break))
         page_break = False
     if digest.notes:
@@ -102,28 +115,63 @@ def _cover(digest: Digest) -> str:
     )
 
 
-def _contents(digest: Digest) -> str:
+def row_keys(digest: Digest, *, contents: bool) -> list[str]:
+    """Keys of the body's table rows in reading order, header rows left out: the
+    contents' entries (the anchor each links to), then the key figures (``figure-1`` ...)."""
+    keys = [a for s in digest.sections for a in (s.id, *(story.id for story in s.stories))] if contents else []
+    return keys + [f"figure-{n}" for n in range(1, len(digest.figures) + 1)]
+
+
+def _tables(
+    rows: list[tuple[str, str]], *, attributes: str, head: str, breaks: Collection[str], style: str = ""
+) -> str:
+    """*rows* (key, markup) as one table, or one per page where a row's key is in
+    *breaks*; every part opens with the *head* row, its only header row."""
+    parts: list[list[str]] = [[]]
+    for key, row in rows:
+        if key in breaks and parts[-1]:
+            parts.append([])
+        parts[-1].append(row)
+    tables = []
+    for number, part in enumerate(parts):
+        styles = "; ".join(s for s in (style, "page-break-before: always" if number else "") if s)
+        tables.append(
+            f'<table {attributes}{f" style={quoteattr(styles)}" if styles else ""}>'
+            f"<thead>{head}</thead>{''.join(part)}</table>"
+        )
+    return "".join(tables)
+
+
+def _contents(digest: Digest, breaks: Collection[str]) -> str:
     # Three columns: an indent for stories, the title, the page number (Qt ignores
-    # cell padding set in CSS, so the indent is a column of its own).
+    # cell padding set in CSS, so the indent is a column of its own, sized by an
+    # empty header row).
     rows = []
     for section in digest.sections:
         rows.append(
-            f'<tr><td class="toc-section" colspan="2"><a href="#{section.id}">{escape(section.title)}</a></td>'
-            f'<td class="toc-page" align="right">{PAGE_PLACEHOLDER}</td></tr>'
+            (
+                section.id,
+                f'<tr><td class="toc-section" colspan="2"><a href="#{section.id}">{escape(section.title)}</a></td>'
+                f'<td class="toc-page" align="right">{PAGE_PLACEHOLDER}</td></tr>',
+            )
         )
         for story in section.stories:
             rows.append(
-                f'<tr><td></td><td class="toc-story"><a href="#{story.id}">{escape(story.title)}</a></td>'
-                f'<td class="toc-page" align="right">{PAGE_PLACEHOLDER}</td></tr>'
+                (
+                    story.id,
+                    f'<tr><td></td><td class="toc-story"><a href="#{story.id}">{escape(story.title)}</a></td>'
+                    f'<td class="toc-page" align="right">{PAGE_PLACEHOLDER}</td></tr>',
+                )
             )
-    return (
-        '<a name="contents"></a><p class="label">CONTENTS</p>'
-        '<table width="100%" cellspacing="0" cellpadding="2">'
-        '<tr><td width="3%"></td><td width="87%"></td><td width="10%"></td></tr>' + "".join(rows) + "</table>"
+    return '<a name="contents"></a><p class="label">CONTENTS</p>' + _tables(
+        rows,
+        attributes='width="100%" cellspacing="0" cellpadding="2"',
+        head='<tr><td width="3%"></td><td width="87%"></td><td width="10%"></td></tr>',
+        breaks=breaks,
     )
 
 
-def _overview(digest: Digest, colors: Colors, *, page_break: bool) -> str:
+def _overview(digest: Digest, colors: Colors, *, page_break: bool, breaks: Collection[str]) -> str:
     if not digest.top_stories and not digest.figures:
         return ""
     style = ' style="page-break-before: always"' if page_break else ""
@@ -137,12 +185,17 @@ def _overview(digest: Digest, colors: Colors, *, page_break: bool) -> str:
         parts.append(f'<p class="label"{style}><a name="top-stories"></a>TOP STORIES</p><ol>{items}</ol>')
         style = ' style="margin-top: 24px"'  # px: see qt_lengths
     if digest.figures:
-        rows = "".join(_figure_row(digest, figure) for figure in digest.figures)
+        rows = [(f"figure-{n}", _figure_row(digest, figure)) for n, figure in enumerate(digest.figures, 1)]
         parts.append(
             f'<p class="label"{style}><a name="key-figures"></a>KEY FIGURES</p>'
-            f'<table width="100%" cellspacing="0" cellpadding="4" style="border-collapse: collapse">'
-            '<tr><th width="40%">Figure</th><th width="22%">Value</th><th width="13%">Change</th>'
-            f'<th width="25%">Story</th></tr>{rows}</table>'
+            + _tables(
+                rows,
+                attributes='width="100%" cellspacing="0" cellpadding="4"',
+                style="border-collapse: collapse",
+                head='<tr><th width="40%">Figure</th><th width="22%">Value</th><th width="13%">Change</th>'
+                '<th width="25%">Story</th></tr>',
+                breaks=breaks,
+            )
         )
     return "".join(parts)
 

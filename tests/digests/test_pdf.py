@@ -8,6 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from digest_app.digests import wording
 from digest_app.digests.build import build_digest
 from digest_app.digests.export import export_digest
 from digest_app.digests.pdf import digest_pdf
@@ -118,6 +119,21 @@ def test_key_figures_table_is_in_the_pdf(seeds_lib):
     reader = PdfReader(io.BytesIO(digest_pdf(digest)))
     text = flat("".join(page.extract_text() for page in reader.pages[:6]))
     assert "KEYFIGURES" in text and "RMB53.7billion" in text and "+5.5%YoY" in text
+
+
+def test_no_page_break_cuts_a_key_figure_and_its_header_comes_again(seeds_lib):
+    digest = build_digest(seeds_lib, seed_options())
+    reader = PdfReader(io.BytesIO(digest_pdf(digest)))
+    pages = [flat(page.extract_text()) for page in reader.pages]
+    holding = set()
+    for figure in digest.figures:
+        said = flat(f"“{wording.shorten(figure.sentence, 170)}”")
+        [page] = [n for n, text in enumerate(pages) if said in text]
+        # The row whole on one page: what it measures, the sentence, the value.
+        assert flat(figure.subject) + said in pages[page] and flat(wording.figure_value(figure)) in pages[page]
+        holding.add(page)
+    assert len(holding) > 1  # the table runs over several pages ...
+    assert all("FigureValueChangeStory" in pages[n] for n in holding)  # ... each with the column heads
 
 
 @pytest.mark.parametrize(("size", "points"), [("A4", (595, 842)), ("Letter", (612, 792))])
