@@ -52,6 +52,8 @@ MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 64.0, 76.0, 66.0
 #: its page moves to the next.
 KEEP_STORY_HEADING = 110.0
 KEEP_SECTION_HEADING = 190.0
+#: A part (section, contents ...) starting in this top share of a page heads it.
+HEAD_AT_TOP = 0.1
 #: Fonts the painted parts (cover, running heads) use: Latin first (see digest-rich.css).
 SANS = ["Source Sans 3", "Source Sans Pro", "Noto Sans", "Helvetica Neue", "Arial", "DejaVu Sans", "Noto Sans CJK SC"]
 #: Where Chinese text falls back to, to learn which look-alike radicals its glyphs carry.
@@ -68,6 +70,7 @@ class _Layout:
 
     pages: int
     anchor_pages: dict[str, int]  # anchor -> PDF page number (1 = cover)
+    anchor_places: dict[str, float]  # anchor -> body page index + how far down it (2.5: halfway down page 4)
 
 
 def digest_pdf(
@@ -132,9 +135,10 @@ def _lay_out(digest: Digest, writer):
     document = _document(digest, writer, size, breaks=_table_breaks(digest, writer, size))
     _keep_headings_with_text(document, size.height())
     # Half a pixel of slack: a block at the top of a page can lie a hair above it.
-    anchors = {name: int((top + 0.5) // size.height()) + 2 for name, top in _anchor_tops(document).items()}
+    places = {name: (top + 0.5) / size.height() for name, top in _anchor_tops(document).items()}
+    anchors = {name: int(place) + 2 for name, place in places.items()}
     _fill_page_numbers(document, digest, anchors)
-    return document, _Layout(pages=document.pageCount() + 1, anchor_pages=anchors)
+    return document, _Layout(pages=document.pageCount() + 1, anchor_pages=anchors, anchor_places=places)
 
 
 def _document(digest: Digest, writer, size, *, breaks: frozenset[str], sections: bool = True):
@@ -272,7 +276,7 @@ def _paint(digest: Digest, writer, document, layout: _Layout, progress, cancelle
     )
     heads = {"contents": "Contents", "top-stories": "Top stories", "key-figures": "Key figures"}
     heads.update({section.id: section.title for section in digest.sections})
-    starts = sorted((layout.anchor_pages[a], order, heads[a]) for order, a in enumerate(heads) if a in layout.anchor_pages)
+    starts = sorted((layout.anchor_places[a], order, heads[a]) for order, a in enumerate(heads) if a in layout.anchor_places)
     painter = QPainter()
     if not painter.begin(writer):
         raise ExportError("the PDF could not be started (Qt refused to paint)")
@@ -289,7 +293,7 @@ def _paint(digest: Digest, writer, document, layout: _Layout, progress, cancelle
             # pixel above it, and its background would show as a hairline here.
             document.drawContents(painter, QRectF(0, index * body.height(), body.width(), body.height() - 1))
             painter.restore()
-            running = _running_head(starts, number)
+            running = _running_head(starts, index)
             _paint_running_head(painter, digest, page, body, running, number, layout.pages)
             if progress is not None:
                 progress(number, layout.pages)
@@ -297,13 +301,10 @@ def _paint(digest: Digest, writer, document, layout: _Layout, progress, cancelle
         painter.end()
 
 
-def _running_head(starts: list[tuple[int, int, str]], number: int) -> str:
-    """What page *number* is part of: the first part starting on it, else the
-    last one started before it."""
-    on_page = [title for start, _, title in starts if start == number]
-    if on_page:
-        return on_page[0]
-    return next((title for start, _, title in reversed(starts) if start < number), "")
+def _running_head(starts: list[tuple[float, int, str]], index: int) -> str:
+    """The part the body's page *index* opens with: the last one started by its
+    top (a part whose heading sits near the top counts as opening it)."""
+    return next((title for start, _, title in reversed(starts) if start < index + HEAD_AT_TOP), "")
 
 
 def _font(points: float, *, bold: bool = False):

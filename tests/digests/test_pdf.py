@@ -114,6 +114,25 @@ def test_stories_are_set_apart_by_white_space(sample_pdf):
         assert above - title >= 24, (above, title)
 
 
+def test_the_running_head_names_the_section_a_page_opens_with(sample_pdf):
+    digest, reader = sample_pdf
+    sections = {flat(s.title): s.title for s in digest.sections}
+    stories = {flat(story.title): story.section for story in digest.stories}
+    first = reader.get_destination_page_number(reader.named_destinations[digest.sections[0].id])
+    current = None
+    checked = 0
+    for page in reader.pages[first:]:
+        head, *body = baselines(page)
+        for number, (_, text) in enumerate(body):
+            current = sections.get(flat(text)) or stories.get(flat(text)) or current
+            if number == 0:
+                # The first line under the head: a section heading, a story's title,
+                # or the rest of a story from the page before.
+                assert flat(head[1]).endswith(flat(current)), (head[1], current)
+                checked += 1
+    assert checked == len(reader.pages) - first
+
+
 def test_key_figures_table_is_in_the_pdf(seeds_lib):
     digest = build_digest(seeds_lib, seed_options())
     reader = PdfReader(io.BytesIO(digest_pdf(digest)))
