@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QTimer, QUrl, Qt, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -119,6 +119,29 @@ class DigestReader(QTextBrowser):
             self.linkRefused.emit(url.toString())
 
 
+class ElidedLabel(QLabel):
+    """One line of plain text that ends in "…" when it does not fit (and never
+    widens the window); the whole text is its tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.full_text = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str) -> None:
+        self.full_text = text
+        self.setToolTip(text)
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, self.width()))
+
+
 class DigestView(QWidget):
     """One saved digest: header with actions, contents pane, reader, export progress."""
 
@@ -139,13 +162,13 @@ class DigestView(QWidget):
         bar.setObjectName("readerBar")
         bar_layout = QHBoxLayout(bar)
         bar_layout.setContentsMargins(12, 6, 8, 6)
-        self.title_label = QLabel()
+        self.title_label = ElidedLabel()
         self.title_label.setObjectName("digestTitle")
-        self.facts_label = QLabel()
+        font = self.title_label.font()
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.facts_label = ElidedLabel()
         self.facts_label.setObjectName("listInfo")
-        for label in (self.title_label, self.facts_label):
-            # Long titles are cut, never widen the window.
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         titles = QVBoxLayout()
         titles.setSpacing(0)
         titles.addWidget(self.title_label)
@@ -211,8 +234,8 @@ class DigestView(QWidget):
         self.digest = digest
         self._theme = theme or current_theme()
         self._font_size = font_size
-        self.title_label.setText(f"<b>{_escape(digest.title)}</b>")
-        self.facts_label.setText(_escape(f"{wording.cover_facts(digest)} · {wording.made_on(digest)}"))
+        self.title_label.set_full_text(digest.title)
+        self.facts_label.set_full_text(f"{wording.cover_facts(digest)} · {wording.made_on(digest)}")
         self.reader.show_digest(digest, self._theme, font_size)
         self._fill_contents(digest)
 
@@ -435,10 +458,6 @@ def _entry(text: str, anchor: str) -> QTreeWidgetItem:
     item.setData(0, AnchorRole, anchor)
     item.setToolTip(0, text)
     return item
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _file_stem(title: str) -> str:

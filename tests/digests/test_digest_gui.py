@@ -79,6 +79,9 @@ def test_a_saved_digest_reads_offline_and_links_stay_safe(window, qtbot):
     view = window.digests.view
     assert window.reader_area.currentWidget() is view
     assert view.digest == saved  # as built, though its articles are gone
+    # A title too long for the header ends in an ellipsis; hovering shows it whole.
+    view.title_label.resize(80, view.title_label.height())
+    assert view.title_label.text().endswith("…") and view.title_label.toolTip() == saved.title
     refused, opened = [], []
     view.reader.linkRefused.connect(refused.append)
     view.reader.linkOpened.connect(opened.append)
