@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QTimer, QUrl, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QTimer, QUrl, Qt, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -243,7 +243,7 @@ class DigestView(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             # The window names its new theme just after setting the palette: look once it has.
-            QTimer.singleShot(0, self._follow_theme)
+            QTimer.singleShot(0, self, self._follow_theme)
 
     def _follow_theme(self) -> None:
         """Redraw the icons and the digest (its colours are in its rich text) in the theme now in use."""
@@ -405,12 +405,13 @@ class DigestController:
         if path:
             self.export(Path(path), fmt)
 
-    def export(self, path: Path, fmt: str, *, page_size: str = "A4") -> Task | None:
-        """Export the digest shown to *path* in the background."""
+    def export(self, path: Path, fmt: str, *, page_size: str | None = None) -> Task | None:
+        """Export the digest shown to *path* in the background (a PDF on the
+        paper of the user's locale unless *page_size* says)."""
         digest = self.view.digest
         if digest is None:
             return None
-        task = self.window.run_task(export_task(digest, path, fmt, page_size=page_size))
+        task = self.window.run_task(export_task(digest, path, fmt, page_size=page_size or local_paper()))
         self.view.follow(task, f"Exporting {FORMATS[fmt][1]}…")
         return task
 
@@ -446,6 +447,11 @@ class DigestController:
         menu.addSeparator()
         menu.addAction("Delete…", lambda: self.ask_delete(digest_id))
         menu.exec(position)
+
+
+def local_paper() -> str:
+    """The paper size of the user's locale: Letter where lengths are in US units, else A4."""
+    return "Letter" if QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem else "A4"
 
 
 def install_digests(window: MainWindow) -> DigestController:

@@ -137,3 +137,30 @@ def test_the_dark_theme_redraws_the_new_digest_icon_and_the_open_digest(window, 
     shot = view.reader.viewport().grab().toImage()
     colours = ink(shot)
     assert DARK.text in colours and "#1d232a" not in colours
+
+
+def test_rebuild_from_the_view_and_a_pdf_on_the_local_paper(window, qtbot, tmp_path):
+    from PySide6.QtCore import QLocale
+    from pypdf import PdfReader
+
+    with Library.open(window.lib.path) as lib:
+        saved = save_digest(lib, build_digest(lib, sample_options(max_stories=5)))
+    window.refresh_counts()
+    qtbot.waitUntil(lambda: window.sidebar.item_for(f"digest:{saved.id}") is not None, timeout=5000)
+    window.sidebar.select_key(f"digest:{saved.id}")
+    view = window.digests.view
+    lead = saved.stories[0]
+    window.lib.articles.delete([link.article_id for link in lead.sources])
+    view.rebuildRequested.emit()  # "Rebuild from its options" in the view's menu
+    qtbot.waitUntil(lambda: lead.title not in {s.title for s in view.digest.stories}, timeout=20000)
+    assert view.digest.id == saved.id and view.digest.period == saved.period and view.digest.story_count == 5
+    assert lead.title not in view.reader.toPlainText()
+    previous = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    try:
+        target = tmp_path / "letter.pdf"
+        task = window.digests.export(target, "pdf")
+        qtbot.waitUntil(lambda: not task.running and task.result is not None, timeout=20000)
+    finally:
+        QLocale.setDefault(previous)
+    assert round(float(PdfReader(target).pages[0].mediabox.width)) == 612  # US Letter

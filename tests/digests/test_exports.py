@@ -94,6 +94,17 @@ def test_a_missing_folder_or_a_folder_name_fails_and_writes_nothing(digest, tmp_
     assert leftovers(tmp_path) == ["library.db", "library.db-shm", "library.db-wal", "taken.pdf"]
 
 
+def test_an_unwritable_folder_is_named_and_gets_no_file(digest, tmp_path):
+    if os.geteuid() == 0:
+        folder = Path("/sys")  # root writes anywhere a permission bit allows; sysfs takes no new files
+    else:
+        folder = tmp_path / "locked"
+        folder.mkdir(mode=0o500)
+    with pytest.raises(ExportError, match=rf"week.epub: cannot write in {folder} \(.+\)"):
+        export_digest(digest, folder / "week.epub")
+    assert not [p for p in folder.iterdir() if p.name.startswith((".week.epub", "week.epub"))]
+
+
 def test_a_cancelled_pdf_leaves_no_file_and_keeps_the_old_one(digest, tmp_path):
     target = tmp_path / "out" / "week.pdf"
     target.parent.mkdir()
