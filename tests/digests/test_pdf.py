@@ -85,7 +85,9 @@ def test_text_extracts_with_chinese_and_numbers(sample_pdf):
     assert not re.search("[\u2e80-\u2fdf]", text)  # no look-alike radicals in place of ideographs
     assert flat(digest.period.label) in flat(text)
     assert f"Page3of{len(reader.pages)}" in flat(reader.pages[2].extract_text())
-    assert flat(digest.title) in flat(reader.pages[0].extract_text())  # the cover
+    cover = flat(reader.pages[0].extract_text())
+    assert flat(digest.title) in cover and flat(digest.period.label) in cover
+    assert flat(wording.cover_facts(digest)) in cover  # "24 stories from 25 articles and 4 sources"
 
 
 def baselines(page) -> list[tuple[float, str]]:
