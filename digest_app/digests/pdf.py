@@ -248,7 +248,7 @@ def _fill_page_numbers(document, digest: Digest, pages: dict[str, int]) -> None:
     edit = QTextCursor(document)
     edit.beginEditBlock()  # one relayout for all the numbers, not one per cell
     for anchor, (table, row) in zip(row_keys(digest, contents=True), _table_rows(document)):
-        if anchor not in pages or table.columns() != 3:
+        if anchor not in pages:
             continue  # a key figure's row
         cell = table.cellAt(row, 2)
         cursor = cell.firstCursorPosition()
