@@ -16,8 +16,8 @@ from functools import lru_cache
 from string import Template
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
 from digest_app.gui.preferences import ThemeMode
 from digest_app.paths import resource_file
@@ -126,12 +126,40 @@ def resolve_theme(mode: ThemeMode) -> Theme:
 def apply_theme(app: QApplication, mode: ThemeMode) -> Theme:
     """Style the whole application for *mode* and return the theme in use."""
     theme = resolve_theme(mode)
-    if app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
+    if not isinstance(app.style(), FramedChecksStyle):
+        app.setStyle(FramedChecksStyle())
     app.setPalette(palette_for(theme))
     app.setStyleSheet(stylesheet_for(theme))
     app.setProperty("digestTheme", theme.name)
     return theme
+
+
+class FramedChecksStyle(QProxyStyle):
+    """Fusion, with a frame around every check box that shows on a dark page.
+
+    Fusion outlines a check box in a shade darker than the window, which on a
+    dark palette is all but black: an unchecked box vanished, leaving only the
+    ticks of the checked ones. The frame is drawn in the palette's muted text.
+    """
+
+    _CHECKS = (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+               QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck)
+
+    def __init__(self) -> None:
+        super().__init__("Fusion")
+
+    def drawPrimitive(  # noqa: N802 (Qt's name)
+        self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element in self._CHECKS:
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(option.rect.adjusted(0, 0, -1, -1), 2, 2)
+            painter.restore()
 
 
 def current_theme() -> Theme:

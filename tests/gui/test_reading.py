@@ -143,3 +143,17 @@ def test_dark_theme_darkens_the_window_and_the_reader(window, qtbot):
     assert corner.lightness() < 60
     window.apply_settings(type(choice)(**{**choice.__dict__, "theme": "light"}))
     assert QApplication.instance().palette().color(QPalette.ColorRole.Window).lightness() > 200
+
+
+def test_unchecked_boxes_show_in_the_dark_theme(window, qtbot):
+    from PySide6.QtWidgets import QCheckBox
+
+    choice = window.current_settings()
+    window.apply_settings(type(choice)(**{**choice.__dict__, "theme": "dark"}))
+    box = QCheckBox("Include read articles")
+    qtbot.addWidget(box)
+    box.show()
+    image = box.grab().toImage()
+    background = image.pixelColor(image.width() - 2, 1).lightness()
+    brightest = max(image.pixelColor(x, y).lightness() for x in range(18) for y in range(image.height()))
+    assert brightest - background > 60  # the empty box's frame stands out from the page
