@@ -245,12 +245,22 @@ class DigestView(QWidget):
             # The window names its new theme just after setting the palette: look once it has.
             QTimer.singleShot(0, self, self._follow_theme)
 
+    def set_font_size(self, size: int) -> None:
+        """Show the open digest at the reading size *size* (pixels), where it was."""
+        self._font_size = size
+        if self.digest is not None:
+            self._redraw(self._theme or current_theme())
+
     def _follow_theme(self) -> None:
         """Redraw the icons and the digest (its colours are in its rich text) in the theme now in use."""
         theme = current_theme()
         self.export_buttons["pdf"].setIcon(icon("export"))
         if self.digest is None or theme == self._theme:
             return
+        self._redraw(theme)
+
+    def _redraw(self, theme: Theme) -> None:
+        assert self.digest is not None
         scroll = self.reader.verticalScrollBar()
         where = scroll.value() / scroll.maximum() if scroll.maximum() else 0.0
         self.show_digest(self.digest, theme, self._font_size)
@@ -327,6 +337,7 @@ class DigestController:
         file_menu.insertSeparator(window.import_action)
         window.toolbar.insertAction(window.read_action, self.new_action)
         window.digestSelected.connect(self.open_digest)
+        window.readerFontSizeChanged.connect(self.view.set_font_size)
         window.sidebar.contextMenuForKey.connect(self._sidebar_menu)
         self.view.exportRequested.connect(self.ask_export)
         self.view.rebuildRequested.connect(self.rebuild)

@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
     digestSelected = Signal(int)
     #: The sidebar's counts were re-read (tests and extensions wait on it).
     sidebarUpdated = Signal()
+    #: Larger/Smaller Text or Settings changed the reading size: (pixels).
+    readerFontSizeChanged = Signal(int)
 
     def __init__(self, lib: Library, prefs: Preferences | None = None) -> None:
         super().__init__()
@@ -748,6 +750,7 @@ class MainWindow(QMainWindow):
         size = max(MIN_FONT_SIZE, min(MAX_FONT_SIZE, size))
         self.prefs.reader_font_size = size
         self.reader_pane.reader.set_style(current_theme(), size)
+        self.readerFontSizeChanged.emit(size)
         self.show_message(f"Reader text size {size} px")
 
     # ==================================================================== tags

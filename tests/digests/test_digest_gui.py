@@ -139,6 +139,20 @@ def test_the_dark_theme_redraws_the_new_digest_icon_and_the_open_digest(window, 
     assert DARK.text in colours and "#1d232a" not in colours
 
 
+def test_larger_text_reaches_the_open_digest(window, qtbot):
+    with Library.open(window.lib.path) as lib:
+        saved = save_digest(lib, build_digest(lib, sample_options(max_stories=5)))
+    window.refresh_counts()
+    qtbot.waitUntil(lambda: window.sidebar.item_for(f"digest:{saved.id}") is not None, timeout=5000)
+    window.sidebar.select_key(f"digest:{saved.id}")
+    document = window.digests.view.reader.document()
+    qtbot.waitUntil(lambda: document.size().height() > 0, timeout=5000)
+    before = document.size().height()
+    for _ in range(4):
+        window.larger_action.trigger()
+    assert window.digests.view.reader.document().size().height() > before * 1.1
+
+
 def test_rebuild_from_the_view_and_a_pdf_on_the_local_paper(window, qtbot, tmp_path):
     from PySide6.QtCore import QLocale
     from pypdf import PdfReader
