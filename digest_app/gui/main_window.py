@@ -180,6 +180,12 @@ class MainWindow(QMainWindow):
         self.reader_area = QStackedWidget()
         self.reader_area.setObjectName("readerArea")
         self.reader_area.addWidget(self.reader_pane)
+        # A view that takes the reader's place (a digest) is read on its own: the
+        # article list steps aside to give it the width, and comes back with the reader.
+        self.list_pane = list_pane
+        self.reader_area.currentChanged.connect(
+            lambda _index: list_pane.setVisible(self.reader_area.currentWidget() is self.reader_pane)
+        )
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")

@@ -153,6 +153,20 @@ def test_larger_text_reaches_the_open_digest(window, qtbot):
     assert window.digests.view.reader.document().size().height() > before * 1.1
 
 
+def test_an_open_digest_takes_the_article_lists_width(window, qtbot):
+    with Library.open(window.lib.path) as lib:
+        saved = save_digest(lib, build_digest(lib, sample_options(max_stories=5)))
+    window.refresh_counts()
+    qtbot.waitUntil(lambda: window.sidebar.item_for(f"digest:{saved.id}") is not None, timeout=5000)
+    reader_width = window.reader_area.width()
+    window.sidebar.select_key(f"digest:{saved.id}")
+    qtbot.waitUntil(lambda: not window.list_pane.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: window.reader_area.width() > reader_width + 200, timeout=5000)
+    window.sidebar.select_key("all")
+    qtbot.waitUntil(window.list_pane.isVisible, timeout=5000)
+    assert window.reader_area.currentWidget() is window.reader_pane
+
+
 def test_rebuild_from_the_view_and_a_pdf_on_the_local_paper(window, qtbot, tmp_path):
     from PySide6.QtCore import QLocale
     from pypdf import PdfReader
