@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +44,8 @@ from digest_app.collect.http import (
 )
 from digest_app.collect.pipeline import topic_rules
 from digest_app.collect.refresh import SourceRefresh, refresh_with
-from digest_app.errors import ExportError, InputError, ParseError, UnsupportedFormatError
+from digest_app.errors import InputError, ParseError, UnsupportedFormatError
+from digest_app.files import write_atomically
 from digest_app.paths import data_file
 from digest_app.records import OutlineFeed, ParsedFeed, Source
 from digest_app.store import Library
@@ -238,18 +238,7 @@ def export_opml_file(lib: Library, path: str | os.PathLike[str], *, title: str =
         for s in lib.sources.list()
         if s.kind == "feed"
     ]
-    data = opml.write_opml(listed, title)
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot write the OPML file ({exc.strerror or exc})") from exc
+    write_atomically(path, opml.write_opml(listed, title))
     return len(listed)
 
 

@@ -5,7 +5,7 @@
     >>> export_digest(digest, "week.pdf", page_size="Letter", progress=report, cancelled=stop)
 
 Every format is rendered in memory first and written by
-:func:`~digest_app.digests.files.write_atomically`, so a failure or a cancel
+:func:`~digest_app.files.write_atomically`, so a failure or a cancel
 leaves no partial file and raises :class:`~digest_app.errors.ExportError`.
 """
 
@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from digest_app.digests.files import write_atomically
+from digest_app.files import write_atomically
 from digest_app.digests.model import Digest
 from digest_app.errors import ExportError
 

@@ -23,13 +23,12 @@ The ID is a hash of the image URL, so the same image shared by several articles
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from digest_app.errors import LibraryError
+from digest_app.files import write_atomically
 from digest_app.timestamps import from_db, to_db, utc_now
 
 if TYPE_CHECKING:
@@ -135,13 +134,6 @@ class ImageStore:
     def _write_file(self, path: Path, data: bytes) -> None:
         try:
             self.folder.mkdir(mode=0o700, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".incoming-", dir=self.folder)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(temp, path)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
         except OSError as exc:
             raise LibraryError(f"{self.folder}: cannot store an image ({exc.strerror or exc})") from exc
+        write_atomically(path, data, error=LibraryError)

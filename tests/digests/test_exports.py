@@ -14,7 +14,7 @@ import pytest
 
 from digest_app.digests.build import build_digest
 from digest_app.digests.export import export_digest, format_for
-from digest_app.digests.files import write_atomically
+from digest_app.files import write_atomically
 from digest_app.errors import ExportError
 from tests.digests.conftest import REPO_ROOT, sample_options, seed_options
 
@@ -122,7 +122,7 @@ def test_a_write_that_fails_midway_removes_its_temporary_file(tmp_path):
         "import resource, signal, sys\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, resource.RLIM_INFINITY))\n"
-        "from digest_app.digests.files import write_atomically\n"
+        "from digest_app.files import write_atomically\n"
         "from digest_app.errors import ExportError\n"
         "try:\n"
         f"    write_atomically({str(tmp_path / 'big.html')!r}, 'x' * 100_000)\n"
