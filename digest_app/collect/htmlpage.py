@@ -29,14 +29,13 @@ import re
 from datetime import datetime
 from html import unescape
 
-import lxml.html
 from lxml import etree
 
 from digest_app.collect.boilerplate import default_rules, looks_like_prose
 from digest_app.collect.dates import parse_date
 from digest_app.collect.documents import derive_title
 from digest_app.collect.extract import ExtractedPage, extract_article
-from digest_app.collect.sanitize import clean_text, html_to_text, sanitize_html
+from digest_app.collect.sanitize import clean_text, html_to_text, parse_document, parse_fragment, sanitize_html
 from digest_app.errors import ParseError
 from digest_app.records import ParsedArticle, count_words
 from digest_app.urls import is_web_url
@@ -60,7 +59,12 @@ def parse_html_document(html: str, *, name: str, url: str | None = None) -> list
     if not html.strip():
         raise ParseError(f"{name}: the page is empty")
     meta = _meta_tags(html)
-    whole, words = _whole_body(html, name, meta)
+    try:
+        # The markup comes back flattened if it nests too deep to read whole.
+        root, html = parse_document(html)
+    except (etree.ParserError, ValueError) as error:
+        raise ParseError(f"{name}: not readable as HTML ({error})") from error
+    whole, words = _whole_body(root, name, meta)
     page = whole
     if words >= _SMALL_PAGE_WORDS:
         try:
@@ -87,13 +91,10 @@ def parse_html_document(html: str, *, name: str, url: str | None = None) -> list
     ]
 
 
-def _whole_body(html: str, name: str, meta: dict[str, str]) -> tuple[ExtractedPage, int]:
+def _whole_body(root: etree._Element, name: str, meta: dict[str, str]) -> tuple[ExtractedPage, int]:
     """The page's body without furniture (navigation, header, footer, scripts), and
-    how many words it holds: what a small page or a page extraction gives up on is."""
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError) as error:
-        raise ParseError(f"{name}: not readable as HTML ({error})") from error
+    how many words it holds: what a small page or a page extraction gives up on is.
+    *root* (the parsed page) is changed on the way."""
     canonical = next(iter(root.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href")), None)
     language = (root.get("lang") or "").split("-")[0].lower() or None
     for element in root.iter(*_PAGE_FURNITURE):
@@ -124,7 +125,7 @@ def _without_chrome(content_html: str) -> str:
     if not content_html:
         return ""
     rules = default_rules()
-    root = lxml.html.fragment_fromstring(content_html, create_parent="div")
+    root = parse_fragment(content_html)
     dropped = False
     for element in list(root.iter()):
         if element.tag not in _BLOCKS or element.getparent() is None:
