@@ -37,6 +37,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -219,20 +220,25 @@ class PhraseMatcher:
     def counts(self, text: str) -> list[dict[int, int]]:
         """For each group, how often each of its phrases occurs in *text* (by index)."""
         found: list[tuple[int, int, int, int, int]] = []  # (start, group, rank, -end, index)
+        words = list(self._word_starts.finditer(text)) if self._word_starts is not None else []
+        # Most words start no phrase: they are looked up with map() and skipped with
+        # compress(), in C, and only the few that may start one reach the loop.
+        prefixes = list(map(str.lower, map(re.Match.group, words)))
         cache = self._candidates
-        for word in self._word_starts.finditer(text) if self._word_starts is not None else ():
-            prefix = word.group().lower()
-            candidates = cache.get(prefix)
-            if candidates is None:
-                if len(cache) > _MAX_CACHED_PREFIXES:  # a long-running app meets many words
-                    cache.clear()
-                candidates = cache[prefix] = self._candidates_for(prefix)
-            if candidates:
-                start = word.start()
-                for group, index, rank, regex in candidates:
-                    match = regex.match(text, start)
-                    if match is not None:
-                        found.append((start, group, rank, -match.end(), index))
+        unseen = set(prefixes).difference(cache)
+        if unseen:
+            if len(cache) + len(unseen) > _MAX_CACHED_PREFIXES:  # a long-running app meets many words
+                cache.clear()
+                unseen = set(prefixes)
+            for prefix in unseen:
+                cache[prefix] = self._candidates_for(prefix)
+        found_in = list(map(cache.__getitem__, prefixes))
+        for number in compress(range(len(words)), found_in):
+            start = words[number].start()
+            for group, index, rank, regex in found_in[number]:
+                match = regex.match(text, start)
+                if match is not None:
+                    found.append((start, group, rank, -match.end(), index))
         if self._unspaced_starts is not None:
             for char in self._unspaced_starts.finditer(text):
                 start = char.start()
