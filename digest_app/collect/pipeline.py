@@ -15,6 +15,11 @@ treated the same whichever way it arrived::
     >>> batch.added, batch.filtered_out, batch.duplicates
     (12, 3, 2)
 
+Work that needs no library (language, topic score, near-duplicate fingerprint,
+rule tags) can be done beforehand, elsewhere: an import prepares articles in
+worker processes with :func:`prepare` and hands :class:`PreparedArticle` records
+to :func:`store_batch`, which then only stores and links.
+
 The topic profile and tag rules are the library's (the user's edited copies
 beside the library file, else the shipped ones), read once and re-read when
 the file changes.
@@ -45,7 +50,8 @@ class StoredBatch:
     """What storing a batch of articles did.
 
     ``results`` has one entry per article stored (in order; the ones the topic
-    filter dropped are not there). ``duplicates`` counts new articles that repeat
+    filter dropped are not there), ``kept`` the position of each in the articles
+    given. ``duplicates`` counts new articles that repeat
     a story already in the library (now linked to the copy kept); ``tagged`` the
     automatic tags put on new articles. ``pending_summaries`` are the articles to
     summarize: the added and updated ones, and unchanged ones still without a
@@ -53,6 +59,7 @@ class StoredBatch:
     """
 
     results: tuple[StoreResult, ...] = ()
+    kept: tuple[int, ...] = ()
     filtered_out: int = 0
     duplicates: int = 0
     tagged: int = 0
@@ -85,11 +92,40 @@ class TopicRules:
         return relevance >= self.profile.threshold
 
 
+@dataclass(frozen=True)
+class PreparedArticle:
+    """An article with everything computed that needs no library: language and topic
+    score filled in, its near-duplicate fingerprint, and the rule tags it earns."""
+
+    article: ParsedArticle
+    fingerprint: neardup.Fingerprint
+    tags: tuple[str, ...]
+
+
 def topic_rules(lib: Library) -> TopicRules:
     """The topic profile and tag rules *lib* uses (raises InputError naming a broken file)."""
+    return topic_rules_for(lib.path)
+
+
+def topic_rules_for(library_path: str | os.PathLike[str]) -> TopicRules:
+    """The topic profile and tag rules of the library at *library_path*, without opening it."""
     return TopicRules(
-        profile=_cached(load_profile, profile_path_for(lib.path)),
-        tag_rules=_cached(load_rules, rules_path_for(lib.path)),
+        profile=_cached(load_profile, profile_path_for(library_path)),
+        tag_rules=_cached(load_rules, rules_path_for(library_path)),
+    )
+
+
+def prepare(article: ParsedArticle, rules: TopicRules) -> PreparedArticle:
+    """*article* ready for :func:`store_batch`, the work that needs no library done.
+
+        >>> ready = [prepare(a, topic_rules_for(library_path)) for a in feed.entries]
+        >>> store_batch(lib, source.id, ready)
+    """
+    article = with_relevance(_with_language(article), rules)
+    return PreparedArticle(
+        article=article,
+        fingerprint=neardup.fingerprint(anchor_text(article.title, article.text)),
+        tags=tuple(rule_tags(article.title, article.text, rules.tag_rules)),
     )
 
 
@@ -103,7 +139,7 @@ def with_relevance(article: ParsedArticle, rules: TopicRules) -> ParsedArticle:
 def store_articles(
     lib: Library,
     source_id: int,
-    articles: Sequence[ParsedArticle],
+    articles: Sequence[ParsedArticle | PreparedArticle],
     *,
     summarize: bool = True,
 ) -> list[StoreResult]:
@@ -115,7 +151,7 @@ def store_articles(
 def store_batch(
     lib: Library,
     source_id: int,
-    articles: Sequence[ParsedArticle],
+    articles: Sequence[ParsedArticle | PreparedArticle],
     *,
     topic_filter: bool | None = None,
     summarize: bool = True,
@@ -129,30 +165,35 @@ def store_batch(
     rules = topic_rules(lib)
     if topic_filter is None:
         topic_filter = lib.sources.get(source_id).topic_filter
-    prepared = [with_relevance(_with_language(a), rules) for a in articles]
-    kept = [a for a in prepared if not topic_filter or rules.is_relevant(a.relevance or 0.0)]
+    items = [_Item.of(a, rules) for a in articles]
+    positions = [
+        n for n, i in enumerate(items) if not topic_filter or rules.is_relevant(i.article.relevance or 0.0)
+    ]
+    kept = [items[n] for n in positions]
     # Work for articles that are probably new is done before taking the write lock.
-    fresh = [lib.articles.find_stored(source_id, a) is None for a in kept]
-    fingerprints = [_fingerprint(a) if new else None for a, new in zip(kept, fresh)]
+    for item in kept:
+        if item.fingerprint is None and lib.articles.find_stored(source_id, item.article) is None:
+            item.fingerprint = _fingerprint(item.article)
     with lib.write():
-        results = lib.articles.store_many(source_id, kept)
+        results = lib.articles.store_many(source_id, [i.article for i in kept])
         duplicates, originals = 0, []
-        for result, article, fp in zip(results, kept, fingerprints):
+        for result, item in zip(results, kept):
             if result.status == "unchanged":
                 continue
-            fp = fp or _fingerprint(article)
+            fp = item.fingerprint or _fingerprint(item.article)
             if result.status == "added":
-                if _link_if_copy(lib, source_id, result.article_id, article, fp):
+                if _link_if_copy(lib, source_id, result.article_id, item.article, fp):
                     duplicates += 1
                 if lib.duplicates.kept_copy(result.article_id) == result.article_id:
-                    originals.append((result.article_id, article))
+                    originals.append((result.article_id, item))
             lib.duplicates.index(result.article_id, fp.anchors)
         tagged = _tag(lib, originals, rules.tag_rules)
     changed = [r.article_id for r in results if r.status != "unchanged"]
     waiting = lib.articles.unsummarized([r.article_id for r in results if r.status == "unchanged"])
     batch = StoredBatch(
         results=tuple(results),
-        filtered_out=len(prepared) - len(kept),
+        kept=tuple(positions),
+        filtered_out=len(items) - len(kept),
         duplicates=duplicates,
         tagged=tagged,
         pending_summaries=tuple(changed + waiting),
@@ -160,6 +201,22 @@ def store_batch(
     if summarize:
         summarize_stored(lib, batch.pending_summaries)
     return batch
+
+
+@dataclass
+class _Item:
+    """An article on its way into the library, with what was computed for it so far."""
+
+    article: ParsedArticle
+    fingerprint: neardup.Fingerprint | None = None
+    tags: tuple[str, ...] | None = None
+
+    @classmethod
+    def of(cls, article: ParsedArticle | PreparedArticle, rules: TopicRules) -> "_Item":
+        if isinstance(article, PreparedArticle):
+            _remember(anchor_text(article.article.title, article.article.text), article.fingerprint)
+            return cls(article.article, article.fingerprint, article.tags)
+        return cls(with_relevance(_with_language(article), rules))
 
 
 def _link_if_copy(
@@ -176,7 +233,7 @@ def _link_if_copy(
         texts = {t.article_id: t for t in lib.articles.texts(candidates)}
         for candidate in candidates:
             text = texts.get(candidate)
-            if text is not None and neardup.is_near_duplicate(fp, _fingerprint_text(text.title, text.text)):
+            if text is not None and neardup.is_near_duplicate(fp, _fingerprint_to_compare(text.title, text.text)):
                 match = (lib.duplicates.kept_copy(candidate), "text")
                 break
     if match is None:
@@ -185,11 +242,12 @@ def _link_if_copy(
     return True
 
 
-def _tag(lib: Library, articles: list[tuple[int, ParsedArticle]], rules: TagRules) -> int:
+def _tag(lib: Library, articles: list[tuple[int, _Item]], rules: TagRules) -> int:
     """Put the rule tags on new articles (origin "rule"); returns how many were added."""
     by_tag: dict[str, list[int]] = {}
-    for article_id, article in articles:
-        for tag in rule_tags(article.title, article.text, rules):
+    for article_id, item in articles:
+        tags = item.tags if item.tags is not None else rule_tags(item.article.title, item.article.text, rules)
+        for tag in tags:
             by_tag.setdefault(tag, []).append(article_id)
     if not by_tag:
         return 0
@@ -205,11 +263,33 @@ def _tag(lib: Library, articles: list[tuple[int, ParsedArticle]], rules: TagRule
 
 
 def _fingerprint(article: ParsedArticle) -> neardup.Fingerprint:
-    return _fingerprint_text(article.title, article.text)
+    compared = anchor_text(article.title, article.text)
+    fp = neardup.fingerprint(compared)
+    _remember(compared, fp)
+    return fp
 
 
-def _fingerprint_text(title: str, text: str) -> neardup.Fingerprint:
-    return neardup.fingerprint(anchor_text(title, text))
+#: Fingerprints of the texts compared lately (the text is the key): a new article's
+#: candidates are often articles stored moments before, in the same import.
+_recent: dict[str, neardup.Fingerprint] = {}
+_MAX_RECENT = 2048
+
+
+def _fingerprint_to_compare(title: str, text: str) -> neardup.Fingerprint:
+    """A candidate's fingerprint, to verify it against a new article (anchors not needed)."""
+    compared = anchor_text(title, text)
+    fp = _recent.get(compared)
+    if fp is None:
+        fp = neardup.fingerprint(compared, anchors=False)
+        _remember(compared, fp)
+    return fp
+
+
+def _remember(compared: str, fp: neardup.Fingerprint) -> None:
+    if compared not in _recent:
+        if len(_recent) >= _MAX_RECENT:
+            del _recent[next(iter(_recent))]
+        _recent[compared] = fp
 
 
 def _with_language(article: ParsedArticle) -> ParsedArticle:
