@@ -17,20 +17,25 @@ _TRACKING_PARAMS = re.compile(
     re.IGNORECASE,
 )
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
-_MOBILE_HOST = re.compile(r"^(m|mobile|amp)\.(?=[^.]+\.[^.]+)")
+# Every leading mobile, AMP or www label ("m.www.example.com"), while two labels stay.
+_MOBILE_HOST = re.compile(r"^(?:(?:m|mobile|amp|www)\.)+(?=[^.]+\.[^.]+)")
 _AMP_PATH = re.compile(r"(/amp/?$|\.amp(?=\.html?$)|/amp(?=/))")
+_NOT_IN_HOST = re.compile(r"[\s\x00-\x1f\x7f]")
 WEB_SCHEMES = ("http", "https")
 
 
 def is_web_url(url: str | None) -> bool:
-    """True for absolute http(s) URLs, the only kind Digest fetches or opens."""
+    """True for absolute http(s) URLs, the only kind Digest fetches or opens: a host
+    without spaces or control characters, and a port if any that is a port number."""
     if not url:
         return False
     try:
         parts = urlsplit(url.strip())
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for "host:abc" or "host:99999"
     except ValueError:
         return False
-    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+    return parts.scheme.lower() in WEB_SCHEMES and bool(host) and not _NOT_IN_HOST.search(host or "")
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -57,11 +62,10 @@ def canonical_url(url: str | None) -> str | None:
     host = _MOBILE_HOST.sub("", host)
     if host.startswith("www."):
         host = host[4:]
-    netloc = host if port is None or str(port) == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
+    # Port 443 goes too: the canonical scheme is https, whatever the given one was.
+    netloc = host if port is None or str(port) in (_DEFAULT_PORTS[scheme], "443") else f"{host}:{port}"
     path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%")
-    path = _AMP_PATH.sub("", path) or "/"
-    if len(path) > 1:
-        path = path.rstrip("/")
+    path = _AMP_PATH.sub("", path).rstrip("/") or "/"
     query = urlencode(
         sorted(
             (k, v)

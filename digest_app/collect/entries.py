@@ -19,7 +19,7 @@ import html
 import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from digest_app.collect.sanitize import clean_text, html_to_text, sanitize_html, text_to_html
 from digest_app.records import ParsedArticle
@@ -35,6 +35,8 @@ _MARKUP = re.compile(r"<[A-Za-z/!][^>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z
 _SPACES = re.compile(r"\s+")
 _ABSOLUTE_WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
 _URL_LAYOUT = re.compile(r"^\s+|\s+$|[\t\r\n]")
+_AUTHORITY = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
+_SPACE = re.compile(r"\s")
 _LANGUAGE = re.compile(r"^([A-Za-z]{2,3})(?:[-_]|$)")
 _IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _TITLE_WORDS = 12
@@ -99,6 +101,11 @@ def web_url(value: str | None, base: str | None = None) -> str | None:
             value = urljoin(base, value)
         except ValueError:
             return None
+    # Spaces after the host are percent-encoded, as browsers do (and the fetcher
+    # refuses addresses holding any); a space in the host leaves no web URL.
+    authority = _AUTHORITY.match(value)
+    if authority:
+        value = value[: authority.end()] + _SPACE.sub(lambda m: quote(m.group()), value[authority.end():])
     return value if is_web_url(value) else None
 
 
