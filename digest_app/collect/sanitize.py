@@ -265,6 +265,8 @@ def parse_document(html: str) -> tuple[etree._Element, str]:
 
 
 def _parse(html: str, *, document: bool) -> tuple[etree._Element, str]:
+    # Saved XHTML pages open with one; lxml refuses decoded text that declares an encoding.
+    html = _XML_DECLARATION.sub("", html, count=1)
     parser = lxml.html.HTMLParser()
     root = _parse_with(parser, html, document)
     if not any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for error in parser.error_log):
@@ -306,6 +308,7 @@ _CLOSED_BY = {
 }
 #: The parser places these itself (once each); they never add depth.
 _FRAME = frozenset({"html", "head", "body"})
+_XML_DECLARATION = re.compile(r"^\s*<\?xml\b[^>]*>")
 _FRAME_TAG = re.compile(r"</?(?:html|head|body)(?:[\t\n\f\r /][^>]*)?>", re.IGNORECASE)
 _ASCII_SPACE = "\\t\\n\\f\\r "
 #: Their text is raw: no tags inside, up to their own end tag.

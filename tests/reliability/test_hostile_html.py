@@ -191,3 +191,11 @@ def test_any_tag_soup_repeated_deep_is_read_whole(tokens, repeats):
     if not any("script" in t or "style" in t for t in tokens):  # their text is never shown
         text = parse_fragment(html).text_content()
         assert [w for w in words if f" {w} " not in text] == []
+
+
+def test_a_saved_xhtml_page_with_an_xml_declaration_is_read():
+    page = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml">'
+            f"<head><title>Saved XHTML</title></head><body><p>{INNER}</p><p>{TAIL}</p></body></html>")
+    [article] = parse_html_document(page, name="saved.xhtml", url="file:///saved/saved.xhtml")
+    assert (article.title, article.text) == ("Saved XHTML", f"{INNER}\n\n{TAIL}")
