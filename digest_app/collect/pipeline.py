@@ -31,12 +31,20 @@ import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
 from digest_app.collect import neardup
 from digest_app.collect.tag_rules import TagRules, load_rules, rule_tags, rules_path_for
-from digest_app.collect.topic import TopicProfile, load_profile, profile_path_for, score
+from digest_app.collect.topic import (
+    PhraseMatcher,
+    TopicProfile,
+    load_profile,
+    profile_path_for,
+    score,
+    score_counts,
+)
 from digest_app.nlp.language import detect_language
 from digest_app.records import ParsedArticle, StoreResult
 from digest_app.store import Library
@@ -85,6 +93,11 @@ class TopicRules:
     profile: TopicProfile
     tag_rules: TagRules
 
+    @cached_property
+    def matcher(self) -> PhraseMatcher:
+        """The profile's phrases (group 0) and every rule's, counted in one pass over a text."""
+        return PhraseMatcher.joined(self.profile.matcher, self.tag_rules.matcher)
+
     def relevance(self, article: ParsedArticle) -> float:
         return score(article.title, article.text, self.profile).score
 
@@ -109,10 +122,13 @@ def topic_rules(lib: Library) -> TopicRules:
 
 def topic_rules_for(library_path: str | os.PathLike[str]) -> TopicRules:
     """The topic profile and tag rules of the library at *library_path*, without opening it."""
-    return TopicRules(
+    rules = TopicRules(
         profile=_cached(load_profile, profile_path_for(library_path)),
         tag_rules=_cached(load_rules, rules_path_for(library_path)),
     )
+    # The same files give the same object, whose matcher stays warm. (It keeps the
+    # profile and rules alive, so their ids are not reused while they are keys.)
+    return _rules.setdefault((id(rules.profile), id(rules.tag_rules)), rules)
 
 
 def prepare(article: ParsedArticle, rules: TopicRules) -> PreparedArticle:
@@ -121,11 +137,16 @@ def prepare(article: ParsedArticle, rules: TopicRules) -> PreparedArticle:
         >>> ready = [prepare(a, topic_rules_for(library_path)) for a in feed.entries]
         >>> store_batch(lib, source.id, ready)
     """
-    article = with_relevance(_with_language(article), rules)
+    article = _with_language(article)
+    title_counts, body_counts = rules.matcher.counts(article.title), rules.matcher.counts(article.text)
+    if article.relevance is None:
+        relevance = score_counts(title_counts[0], body_counts[0], rules.profile).score
+        article = dataclasses.replace(article, relevance=relevance)
+    tags = rules.tag_rules.passing(rules.tag_rules.scores_from_counts(title_counts[1:], body_counts[1:], article.text))
     return PreparedArticle(
         article=article,
         fingerprint=neardup.fingerprint(anchor_text(article.title, article.text)),
-        tags=tuple(rule_tags(article.title, article.text, rules.tag_rules)),
+        tags=tuple(tags),
     )
 
 
@@ -299,6 +320,7 @@ def _with_language(article: ParsedArticle) -> ParsedArticle:
     return dataclasses.replace(article, language=language) if language else article
 
 
+_rules: dict[tuple[int, int], TopicRules] = {}
 _T = TypeVar("_T")
 _loaded: dict[tuple[Callable, Path], tuple[int, object]] = {}
 

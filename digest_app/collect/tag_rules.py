@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -81,10 +82,16 @@ class TagRules:
 
     def scores(self, title: str, text: str) -> dict[str, float]:
         """Every rule's score for an article, by tag name (for tuning and explaining)."""
-        title_counts = self.matcher.counts(title)
-        body_counts = self.matcher.counts(text)
-        # A passing mention in a long article says less about its subject than in a short one.
-        words = count_words(text)
+        return self.scores_from_counts(self.matcher.counts(title), self.matcher.counts(text), text)
+
+    def scores_from_counts(
+        self, title_counts: Sequence[Mapping[int, int]], body_counts: Sequence[Mapping[int, int]], text: str
+    ) -> dict[str, float]:
+        """:meth:`scores` from the counts of each rule's phrases (its matcher's groups) in
+        the title and in *text*, maybe counted by a matcher joined with others."""
+        # A passing mention in a long article says less about its subject than in a short one
+        # (the words are counted only when the text has a mention to weigh).
+        words = count_words(text) if any(body_counts) else 0
         body_scale = min(1.0, math.sqrt(self.length_reference / words)) if words else 1.0
         scores = {}
         for number, rule in enumerate(self.rules):
@@ -98,11 +105,14 @@ class TagRules:
             scores[rule.tag] = round(sum(contributions.values()), 3)
         return scores
 
+    def passing(self, scores: Mapping[str, float]) -> list[str]:
+        """The tags whose rules *scores* pass, in the order the rules are listed."""
+        return [rule.tag for rule in self.rules if scores[rule.tag] >= rule.min_score]
+
 
 def rule_tags(title: str, text: str, rules: TagRules) -> list[str]:
     """The tags *rules* give an article, in the order the rules are listed."""
-    scores = rules.scores(title, text)
-    return [rule.tag for rule in rules.rules if scores[rule.tag] >= rule.min_score]
+    return rules.passing(rules.scores(title, text))
 
 
 def rules_path_for(library_path: str | os.PathLike[str]) -> Path:

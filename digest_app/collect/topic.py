@@ -59,6 +59,8 @@ _PLACEHOLDERS = {
 _UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
 _MAX_CACHED_PREFIXES = 50_000
 _PIECE = re.compile(r"<n>|<code>|<model>|\*$|\s+|.", re.DOTALL)
+#: A phrase as a matcher holds it: (group, index in group, rank at the same start, regex).
+_Entry = tuple[int, int, int, re.Pattern[str]]
 
 PHRASE_HELP = (
     "Phrases: plain text, matched ignoring case unless exact_case is true. Latin words match "
@@ -122,6 +124,12 @@ def score(title: str, text: str, profile: TopicProfile) -> Relevance:
     """How relevant an article is to *profile*, from its title and plain text."""
     (title_counts,) = profile.matcher.counts(title)
     (body_counts,) = profile.matcher.counts(text)
+    return score_counts(title_counts, body_counts, profile)
+
+
+def score_counts(title_counts: Mapping[int, int], body_counts: Mapping[int, int], profile: TopicProfile) -> Relevance:
+    """:func:`score` from the counts of the profile's phrases in the title and the text
+    (its matcher's group, maybe counted by a matcher joined with others)."""
     weights = [t.weight for t in profile.exclude] + [t.weight for t in profile.terms]
     contributions = weighted_sum(
         title_counts, body_counts, weights,
@@ -180,27 +188,52 @@ class PhraseMatcher:
 
     def __init__(self, groups: Sequence[Sequence[Term]], models: Iterable[str] = ()) -> None:
         model_regex = "|".join(_phrase_regex(m, "") for m in models) or r"(?!)"
-        self._groups = [tuple(group) for group in groups]
-        #: Phrases by the key of the word they start with; each entry is
-        #: (group, index in group, rank at the same start, regex).
-        self._by_key: dict[str, list[tuple[int, int, int, re.Pattern[str]]]] = {}
-        key_lengths: set[int] = set()
-        self._by_unspaced_char: dict[str, list[tuple[int, int, int, re.Pattern[str]]]] = {}
-        for group_number, group in enumerate(self._groups):
+        by_key: dict[str, list[_Entry]] = {}
+        by_unspaced_char: dict[str, list[_Entry]] = {}
+        for group_number, group in enumerate(groups):
             for index, phrase in enumerate(group):
                 regex = _phrase_regex(phrase.pattern, model_regex)
                 entry = (group_number, index, 0 if phrase.weight <= 0 else 1,
                          re.compile(regex if phrase.exact_case else f"(?i:{regex})"))
                 key = _start_key(phrase.pattern)
                 if _is_unspaced(key):
-                    self._by_unspaced_char.setdefault(key, []).append(entry)
+                    by_unspaced_char.setdefault(key, []).append(entry)
                 else:
-                    self._by_key.setdefault(key, []).append(entry)
-                    if not key.startswith("<"):
-                        key_lengths.add(len(key))
+                    by_key.setdefault(key, []).append(entry)
+        self._index([tuple(group) for group in groups], by_key, by_unspaced_char)
+
+    @classmethod
+    def joined(cls, *matchers: "PhraseMatcher") -> "PhraseMatcher":
+        """One matcher for the groups of all *matchers*, in order, that reads a text once
+        (their compiled phrases are shared)::
+
+            >>> PhraseMatcher.joined(a, b).counts(text) == a.counts(text) + b.counts(text)
+            True
+        """
+        groups: list[tuple[Term, ...]] = []
+        by_key: dict[str, list[_Entry]] = {}
+        by_unspaced_char: dict[str, list[_Entry]] = {}
+        for matcher in matchers:
+            offset = len(groups)
+            for joined, own in ((by_key, matcher._by_key), (by_unspaced_char, matcher._by_unspaced_char)):
+                for key, entries in own.items():
+                    joined.setdefault(key, []).extend((g + offset, i, r, regex) for g, i, r, regex in entries)
+            groups += matcher._groups
+        joined_matcher = cls.__new__(cls)
+        joined_matcher._index(groups, by_key, by_unspaced_char)
+        return joined_matcher
+
+    def _index(
+        self, groups: list[tuple[Term, ...]], by_key: dict[str, list[_Entry]], by_unspaced_char: dict[str, list[_Entry]]
+    ) -> None:
+        self._groups = groups
+        #: Phrases by the key of the word they start with; each entry is
+        #: (group, index in group, rank at the same start, regex).
+        self._by_key = by_key
+        self._by_unspaced_char = by_unspaced_char
         chars = "".join(re.escape(c) for c in self._by_unspaced_char)
         self._unspaced_starts = re.compile(f"[{chars}]") if chars else None
-        self._lengths = sorted(key_lengths)
+        self._lengths = sorted({len(key) for key in self._by_key if not key.startswith("<")})
         # The first three letters of each word that begins with a letter some phrase
         # begins with. The letter class comes first and the word-start check after it,
         # so sre skips other positions in C.
@@ -215,7 +248,7 @@ class PhraseMatcher:
             re.compile(f"[{letters}](?<![{_WORD_CHARS}].)[{_WORD_CHARS}]{{0,2}}") if letters else None
         )
         #: Candidate phrases by a word's first three letters, lower-cased (filled as met).
-        self._candidates: dict[str, tuple[tuple[int, int, int, re.Pattern[str]], ...]] = {}
+        self._candidates: dict[str, tuple[_Entry, ...]] = {}
 
     def counts(self, text: str) -> list[dict[int, int]]:
         """For each group, how often each of its phrases occurs in *text* (by index)."""
@@ -256,7 +289,7 @@ class PhraseMatcher:
             counts[group][index] = counts[group].get(index, 0) + 1
         return counts
 
-    def _candidates_for(self, prefix: str) -> tuple[tuple[int, int, int, re.Pattern[str]], ...]:
+    def _candidates_for(self, prefix: str) -> tuple[_Entry, ...]:
         """The phrases that could start at a word beginning with *prefix* (lower case)."""
         candidates = []
         for length in self._lengths:
