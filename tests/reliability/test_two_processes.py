@@ -1,9 +1,11 @@
 """Two processes on one library: the GUI refreshing while the command line imports and tags.
 
-The refresh runs as the GUI's worker does (its own ``Library`` connection, many
-loopback feeds); meanwhile a shell loop runs ``digest-app import`` and
-``digest-app tag`` again and again. Nobody may see "database is locked", and
-afterwards every article and every tag either side wrote must be there.
+The refresh runs exactly as the GUI runs it: ``jobs.refresh`` in a worker process
+(:func:`~digest_app.gui.worker_process.run_in_process`, its own ``Library``
+connection, the default fetch policy), over many loopback feeds; meanwhile a shell
+loop runs ``digest-app import`` and ``digest-app tag`` again and again. Nobody may
+see "database is locked", and afterwards every article and every tag either side
+wrote must be there.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ import threading
 import time
 from pathlib import Path
 
-from digest_app.collect.http import Fetcher, FetchPolicy
 from digest_app.collect.importer import import_paths
-from digest_app.collect.refresh import refresh_sources
+from digest_app.gui import jobs
+from digest_app.gui.worker_process import ProcessJob, run_in_process
 from digest_app.store import Library
 from tests.reliability.library_state import invariant_problems
 from tests.reliability.synthetic import article_paragraphs, synthetic_feed
@@ -60,8 +62,8 @@ def test_refresh_and_cli_import_and_tag_at_once_lose_nothing(tmp_path, shared):
         def gui_refresh() -> None:
             outcome["started"] = time.monotonic()
             try:
-                with Library.open(library) as own, Fetcher(FetchPolicy(min_host_interval=0)) as fetcher:
-                    outcome["report"] = refresh_sources(own, fetcher=fetcher, images=False)
+                outcome["report"] = run_in_process(library, ProcessJob(jobs.refresh, (None,)),
+                                                   report=lambda progress: None, cancelled=lambda: False)
             except Exception as error:  # noqa: BLE001 - reported by the assertions below
                 outcome["error"] = error
             outcome["ended"] = time.monotonic()
