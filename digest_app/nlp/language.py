@@ -34,6 +34,7 @@ CHARS_PER_CJK_WORD = 1.7
 _HAN = re.compile(f"[{HAN}]")
 _KANA = re.compile(f"[{HIRAGANA}{KATAKANA}]")
 _HANGUL = re.compile(f"[{HANGUL}]+")
+_CJK_OR_HANGUL = re.compile(f"[{HAN}{HIRAGANA}{KATAKANA}{HANGUL}]")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z]+)?")
 
 
@@ -45,7 +46,8 @@ def detect_language(text: str) -> str | None:
     Mixed English and Chinese text gets the language with more words.
     """
     sample = text[:SAMPLE_CHARS]
-    if sample.isascii():
+    if sample.isascii() or not _CJK_OR_HANGUL.search(sample):
+        # Without CJK or Hangul there is nothing to weigh against the Latin words.
         return _latin_language(_LATIN_WORD.findall(sample, 0, FUNCTION_WORD_SAMPLE_CHARS))
     latin_words = _LATIN_WORD.findall(sample)
     han = len(_HAN.findall(sample))
@@ -65,8 +67,9 @@ def _latin_language(words: list[str]) -> str | None:
     # A word several languages share is weak evidence: it counts 1/(how many).
     languages_of = _function_word_languages()
     hits = dict.fromkeys(STOPWORD_LANGUAGES, 0.0)
-    for word in words:
-        languages = languages_of.get(word.lower().replace("’", "'"), ())
+    # Lower-cased in one go and looked up with map(): only function words reach the loop.
+    keys = "\n".join(words).lower().replace("’", "'").split("\n")
+    for languages in filter(None, map(languages_of.get, keys)):
         for language in languages:
             hits[language] += 1.0 / len(languages)
     ranked = sorted(((count, language) for language, count in hits.items()), reverse=True)
