@@ -203,10 +203,13 @@ def store_batch(
                 continue
             fp = item.fingerprint or _fingerprint(item.article)
             if result.status == "added":
-                if _link_if_copy(lib, source_id, result.article_id, item.article, fp):
-                    duplicates += 1
-                if lib.duplicates.kept_copy(result.article_id) == result.article_id:
+                # A new article is its story's kept copy unless it was just linked to another.
+                if not _link_if_copy(lib, source_id, result.article_id, item.article, fp):
                     originals.append((result.article_id, item))
+                else:
+                    duplicates += 1
+                    if lib.duplicates.kept_copy(result.article_id) == result.article_id:
+                        originals.append((result.article_id, item))
             lib.duplicates.index(result.article_id, fp.anchors)
         tagged = _tag(lib, originals, rules.tag_rules)
     changed = [r.article_id for r in results if r.status != "unchanged"]
