@@ -44,6 +44,8 @@ RULES_FORMAT = 1
 SHIPPED_RULES = data_file("topic", "tag_rules.json")
 USER_RULES_NAME = "tag_rules.json"
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+#: The bytes of ASCII letters and digits as they are, every other byte a space.
+_LETTERS_AND_DIGITS = bytes(b if chr(b).isascii() and chr(b).isalnum() else 0x20 for b in range(256))
 
 RULES_HELP = (
     "Rules for automatic topic tags. An article gets a rule's tag when the rule's score reaches "
@@ -89,10 +91,7 @@ class TagRules:
     ) -> dict[str, float]:
         """:meth:`scores` from the counts of each rule's phrases (its matcher's groups) in
         the title and in *text*, maybe counted by a matcher joined with others."""
-        # A passing mention in a long article says less about its subject than in a short one
-        # (the words are counted only when the text has a mention to weigh).
-        words = count_words(text) if any(body_counts) else 0
-        body_scale = min(1.0, math.sqrt(self.length_reference / words)) if words else 1.0
+        body_scale = self._body_scale(text) if any(body_counts) else 1.0
         scores = {}
         for number, rule in enumerate(self.rules):
             contributions = weighted_sum(
@@ -104,6 +103,17 @@ class TagRules:
             )
             scores[rule.tag] = round(sum(contributions.values()), 3)
         return scores
+
+    def _body_scale(self, text: str) -> float:
+        """A passing mention in a long article says less about its subject than in a
+        short one: beyond ``length_reference`` words, the body's share shrinks."""
+        if text.isascii() and len(text.encode("ascii").translate(_LETTERS_AND_DIGITS).split()) <= self.length_reference:
+            # count_words() finds at most one word per run of ASCII letters and digits
+            # (a word may join runs: "don't", "3.5"), so this text is not long; and
+            # counting its runs takes a fifth of the time.
+            return 1.0
+        words = count_words(text)
+        return min(1.0, math.sqrt(self.length_reference / words)) if words else 1.0
 
     def passing(self, scores: Mapping[str, float]) -> list[str]:
         """The tags whose rules *scores* pass, in the order the rules are listed."""
