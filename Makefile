@@ -39,7 +39,7 @@ test: system-deps $(STAMP)
 	QT_QPA_PLATFORM=offscreen DIGEST_SHARED=$(SHARED) $(PY) -m pytest -q -p no:cacheprovider
 
 bench: system-deps $(STAMP)
-	@set -e; for b in benchmarks/*_bench.py benchmarks/*_eval.py; do \
+	@set -e; for b in benchmarks/*_bench.py benchmarks/*_eval.py benchmarks/soak.py; do \
 	  echo "== $$b"; \
 	  QT_QPA_PLATFORM=offscreen NLTK_DATA=$(SHARED)/nltk_data DIGEST_SHARED=$(SHARED) $(PY) $$b; \
 	done
