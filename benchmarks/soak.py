@@ -123,7 +123,9 @@ class TwoProcessResult:
     cli_alone: float = 0.0
     failures: list[str] = field(default_factory=list)
     locked: int = 0
+    articles_expected: int = 0  # feed items served and notes imported
     articles_lost: int = 0
+    writes_expected: int = 0  # tags given
     writes_lost: int = 0
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -218,8 +220,11 @@ def two_processes(root: Path, seconds: float) -> TwoProcessResult:
             titles = {h.title for h in everything}
             stored = {lib.articles.get(h.id).guid for h in everything}
             for feed in feeds:
+                result.articles_expected += len(feed.guids())
                 result.articles_lost += len(feed.guids() - stored)
+            result.articles_expected += len(imported)
             result.articles_lost += sum(1 for title in imported if title not in titles)
+            result.writes_expected = len(tagged)
             for article, tag in tagged:
                 result.writes_lost += tag not in {t.name for t in lib.articles.get(article).tags}
         result.problems = invariant_problems(library)
@@ -242,11 +247,13 @@ def table(kill: KillResult, two: TwoProcessResult) -> str:
         f"{kill.reference_seconds[0]:.1f} s, refresh {kill.reference_seconds[1]:.1f} s "
         f"({kill.reference_articles} articles) |",
         f"| kill loop | {t.completed + t.kills} | {t.kills} | {t.checks} of {t.kills} after kills, "
-        f"{t.exact_rounds} of {t.rounds} rounds exact | {t.lost} | - | {t.locked} | {kill.seconds:.0f} s |",
+        f"{t.exact_rounds} of {t.rounds} rounds exact | {t.lost} of {kill.reference_articles * t.rounds} | - | "
+        f"{t.locked} | {kill.seconds:.0f} s |",
         f"| two processes, peer: each alone | 2 | - | - | - | - | - | refresh {two.refresh_alone:.1f} s, "
         f"import + tag {two.cli_alone:.1f} s |",
         f"| two processes at once | {len(two.refreshes)} refreshes, {len(two.cli_rounds)} imports + tags | - | "
-        f"{'1 of 1' if not two.problems else '0 of 1'} | {two.articles_lost} | {two.writes_lost} | {two.locked} | "
+        f"{'1 of 1' if not two.problems else '0 of 1'} | {two.articles_lost} of {two.articles_expected} | "
+        f"{two.writes_lost} of {two.writes_expected} tags | {two.locked} | "
         f"{two.seconds:.0f} s; refresh {mean(two.refreshes):.1f} s, import + tag {mean(two.cli_rounds):.1f} s |",
     ]
     return "\n".join(rows)
