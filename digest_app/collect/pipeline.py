@@ -128,6 +128,8 @@ def topic_rules_for(library_path: str | os.PathLike[str]) -> TopicRules:
     )
     # The same files give the same object, whose matcher stays warm. (It keeps the
     # profile and rules alive, so their ids are not reused while they are keys.)
+    if len(_rules) > 8:  # a long-running app whose user keeps editing the files
+        _rules.clear()
     return _rules.setdefault((id(rules.profile), id(rules.tag_rules)), rules)
 
 
