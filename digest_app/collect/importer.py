@@ -49,8 +49,10 @@ from digest_app.urls import is_web_url
 
 #: Files larger than this are refused rather than read into memory.
 MAX_FILE_BYTES = 64 * 1024 * 1024
-#: Worker processes that read files (none on a single CPU: the main process reads).
-WORKERS = min(2, os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0
+#: Worker processes that read files. One CPU is left to the main process, which
+#: stores and is the slower side: on 2 CPUs a second worker only takes turns with it
+#: (measured: never faster, at times much slower). None on one CPU.
+WORKERS = max(0, min(2, (os.cpu_count() or 1) - 1))
 #: Less input than this is read in the main process: forking workers (some 20 ms)
 #: would cost more than they save.
 MIN_BYTES_FOR_WORKERS = 512 * 1024
@@ -143,15 +145,30 @@ def import_paths(
     with _reading(files, lib.path) as reads:
         for group in _groups(reads):
             stored = writer.store(group, cancelled)
+            stopped = len(stored) < len(group)
+            unsummarized = 0
             for read, outcome in zip(group, stored):
-                if summarize:
+                # Summaries are the slow part of a group: Cancel is heard between them too.
+                # What the group stored stays; its summaries wait for `resummarize`.
+                stopped = stopped or (cancelled is not None and cancelled())
+                if summarize and not stopped:
                     _summarize(lib, read, outcome)
+                elif summarize:
+                    unsummarized += len(outcome.pending_summaries)
                 tally.merge(outcome)
                 done += 1
                 if progress is not None:
                     progress(ImportProgress(done, len(files), str(read.path)))
-            if len(stored) < len(group):
-                tally.notes.append(f"cancelled after {done} of {len(files)} files")
+            if stopped:
+                tally.notes.append(
+                    f"cancelled after {done} of {len(files)} files" if done < len(files)
+                    else "cancelled while summarizing"
+                )
+                if unsummarized:
+                    tally.notes.append(
+                        f"{unsummarized} stored articles have no summary yet "
+                        "(`digest-app resummarize` makes them)"
+                    )
                 break
     return tally.report()
 

@@ -69,19 +69,22 @@ def test_new_articles_arrive_without_losing_selection_or_scroll(window, qtbot, t
 
 
 def test_an_import_shows_progress_can_be_cancelled_and_never_freezes_the_ui(window, qtbot, tmp_path):
-    folder = _write_notes(tmp_path / "many", 120)
+    # Enough files that the import stores them in several transactions: Cancel must stop it
+    # before the end, not only between summaries.
+    total = 600
+    folder = _write_notes(tmp_path / "many", total, words=40)
     probe = StallProbe()
     probe.start()
     task = window.import_files([folder])
     qtbot.waitUntil(lambda: task.last_progress is not None and task.last_progress.done >= 3, timeout=30_000)
     assert window.task_panel.isVisible()
-    assert window.task_panel.bar.maximum() == 120
-    assert "of 120" in window.task_panel.label.text()
+    assert window.task_panel.bar.maximum() == total
+    assert f"of {total}" in window.task_panel.label.text()
     qtbot.mouseClick(window.task_panel.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.tasks.busy, timeout=30_000)
     probe.stop()
     report = task.result
-    assert 3 <= report.added < 120
+    assert 3 <= report.added < total
     assert any("cancelled" in note for note in report.notes)
     assert not window.task_panel.isVisible()
     assert "(cancelled)" in window.statusBar().currentMessage()
