@@ -33,7 +33,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -42,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from digest_app.errors import InputError
+from digest_app.files import write_atomically
 from digest_app.nlp.cjk import HANGUL, HIRAGANA, KATAKANA, HAN
 from digest_app.paths import data_file
 
@@ -475,20 +475,13 @@ def check_format(raw: Mapping[str, Any], expected: int) -> None:
 
 
 def write_json_atomically(path: Path, document: Mapping[str, Any]) -> None:
-    """Write JSON to a temporary file beside *path*, then move it into place."""
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    """Write JSON to *path* in one step (see :func:`digest_app.files.write_atomically`),
+    making its folder first: the user's copy of a shipped file may be the first one."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
     except OSError as exc:
         raise InputError(f"{path}: cannot write ({exc.strerror})") from exc
+    write_atomically(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n", error=InputError)
 
 
 def _reason(exc: Exception) -> str:
