@@ -16,12 +16,12 @@ so rebuilding it covers the same days.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from digest_app.errors import InputError
+from digest_app.timestamps import span_days
 
 #: Relative periods the GUI offers, with their labels.
 PRESETS: tuple[tuple[str, str], ...] = (
@@ -33,8 +33,6 @@ PRESETS: tuple[tuple[str, str], ...] = (
 )
 MAX_STORIES_LIMIT = 500
 MAX_SUMMARY_SENTENCES = 10
-_RELATIVE = re.compile(r"(\d{1,4})\s*([dwmy])")
-_DAYS_PER = {"d": 1, "w": 7, "m": 30, "y": 365}
 
 
 @dataclass(frozen=True)
@@ -141,13 +139,13 @@ def parse_since(text: str) -> tuple[str, int]:
     value = text.strip().lower()
     if value in ("today", "yesterday"):
         return value, 1
-    match = _RELATIVE.fullmatch(value)
-    if not match or int(match.group(1)) == 0:
+    days = span_days(value)
+    if not days:
         raise InputError(
             f"not a period: {text!r} (use today, yesterday, or a number of days, weeks, "
             "months or years such as 7d, 2w, 1m, 1y)"
         )
-    return "days", int(match.group(1)) * _DAYS_PER[match.group(2)]
+    return "days", days
 
 
 def relative_days(since: str, now: datetime | None = None) -> tuple[date, date]:

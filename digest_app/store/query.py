@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Literal
 
-from digest_app.timestamps import to_db, utc_now
+from digest_app.timestamps import span_days, to_db, utc_now
 
 FilterField = Literal["tag", "source", "is", "after", "before", "lang"]
 FILTER_FIELDS: tuple[str, ...] = ("tag", "source", "is", "after", "before", "lang")
@@ -48,12 +48,10 @@ MIN_PREFIX_CHARS = 2
 _OPEN_QUOTES = '"“„「『'
 _CLOSE_QUOTES = '"”“」』'
 _KEY = re.compile(r"([A-Za-z]+):")
-_RELATIVE = re.compile(r"(\d{1,4})([dwmy])")
 _DATE = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
 _OR_WORDS = {"OR", "|", "||"}
 _AND_WORDS = {"AND", "&", "&&", "+"}
-_RELATIVE_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
 
 @dataclass(frozen=True)
@@ -348,9 +346,9 @@ def parse_date(value: str, *, now: datetime | None = None) -> datetime | None:
         return today
     if value == "yesterday":
         return today - timedelta(days=1)
-    relative = _RELATIVE.fullmatch(value)
-    if relative:
-        return now - timedelta(days=int(relative.group(1)) * _RELATIVE_DAYS[relative.group(2)])
+    days = span_days(value)
+    if days is not None:
+        return now - timedelta(days=days)
     absolute = _DATE.fullmatch(value)
     if absolute is None:
         return None
