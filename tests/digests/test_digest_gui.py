@@ -35,6 +35,15 @@ def window(qapp, qtbot, sample_file: Path, tmp_path: Path):
     close_window(window)
 
 
+def save_listed_digest(window, qtbot):
+    """A five-story digest of the sample library, saved and shown in the sidebar."""
+    with Library.open(window.lib.path) as lib:
+        saved = save_digest(lib, build_digest(lib, sample_options(max_stories=5)))
+    window.refresh_counts()
+    qtbot.waitUntil(lambda: window.sidebar.item_for(f"digest:{saved.id}") is not None, timeout=5000)
+    return saved
+
+
 def test_new_digest_is_built_listed_shown_and_exported(window, qtbot, tmp_path):
     controller = window.digests
     assert window.findChild(type(controller.new_action), "new_digest").shortcut().toString() == "Ctrl+D"
@@ -70,11 +79,8 @@ def test_new_digest_is_built_listed_shown_and_exported(window, qtbot, tmp_path):
 
 
 def test_a_saved_digest_reads_offline_and_links_stay_safe(window, qtbot):
-    with Library.open(window.lib.path) as lib:
-        saved = save_digest(lib, build_digest(lib, sample_options(max_stories=5)))
+    saved = save_listed_digest(window, qtbot)
     window.lib.articles.delete([h.id for h in window.lib.articles.list(limit=None)])
-    window.refresh_counts()
-    qtbot.waitUntil(lambda: window.sidebar.item_for(f"digest:{saved.id}") is not None, timeout=5000)
     window.sidebar.select_key(f"digest:{saved.id}")
     view = window.digests.view
     assert window.reader_area.currentWidget() is view
@@ -122,10 +128,7 @@ def ink(image) -> set[str]:
 def test_the_dark_theme_redraws_the_new_digest_icon_and_the_open_digest(window, qtbot):
     from digest_app.gui.theme import DARK
 
-    with Library.open(window.lib.path) as lib:
-        saved = save_digest(lib, build_digest(lib, sample_options(max_stories=5)))
-    window.refresh_counts()
-    qtbot.waitUntil(lambda: window.sidebar.item_for(f"digest:{saved.id}") is not None, timeout=5000)
+    saved = save_listed_digest(window, qtbot)
     window.sidebar.select_key(f"digest:{saved.id}")
     view = window.digests.view
     window.prefs.theme = "dark"
@@ -140,10 +143,7 @@ def test_the_dark_theme_redraws_the_new_digest_icon_and_the_open_digest(window, 
 
 
 def test_larger_text_reaches_the_open_digest(window, qtbot):
-    with Library.open(window.lib.path) as lib:
-        saved = save_digest(lib, build_digest(lib, sample_options(max_stories=5)))
-    window.refresh_counts()
-    qtbot.waitUntil(lambda: window.sidebar.item_for(f"digest:{saved.id}") is not None, timeout=5000)
+    saved = save_listed_digest(window, qtbot)
     window.sidebar.select_key(f"digest:{saved.id}")
     document = window.digests.view.reader.document()
     qtbot.waitUntil(lambda: document.size().height() > 0, timeout=5000)
@@ -154,10 +154,7 @@ def test_larger_text_reaches_the_open_digest(window, qtbot):
 
 
 def test_an_open_digest_takes_the_article_lists_width(window, qtbot):
-    with Library.open(window.lib.path) as lib:
-        saved = save_digest(lib, build_digest(lib, sample_options(max_stories=5)))
-    window.refresh_counts()
-    qtbot.waitUntil(lambda: window.sidebar.item_for(f"digest:{saved.id}") is not None, timeout=5000)
+    saved = save_listed_digest(window, qtbot)
     reader_width = window.reader_area.width()
     window.sidebar.select_key(f"digest:{saved.id}")
     qtbot.waitUntil(lambda: not window.list_pane.isVisible(), timeout=5000)
@@ -171,10 +168,7 @@ def test_rebuild_from_the_view_and_a_pdf_on_the_local_paper(window, qtbot, tmp_p
     from PySide6.QtCore import QLocale
     from pypdf import PdfReader
 
-    with Library.open(window.lib.path) as lib:
-        saved = save_digest(lib, build_digest(lib, sample_options(max_stories=5)))
-    window.refresh_counts()
-    qtbot.waitUntil(lambda: window.sidebar.item_for(f"digest:{saved.id}") is not None, timeout=5000)
+    saved = save_listed_digest(window, qtbot)
     window.sidebar.select_key(f"digest:{saved.id}")
     view = window.digests.view
     lead = saved.stories[0]
