@@ -152,7 +152,7 @@ def _contents(digest: Digest, breaks: Collection[str]) -> str:
             (
                 section.id,
                 f'<tr><td class="toc-section" colspan="2"><a href="#{section.id}">{escape(section.title)}</a></td>'
-                f'<td class="toc-page" align="right">{PAGE_PLACEHOLDER}</td></tr>',
+                f'<td class="toc-page" align="right" valign="bottom">{PAGE_PLACEHOLDER}</td></tr>',
             )
         )
         for story in section.stories:
@@ -160,7 +160,7 @@ def _contents(digest: Digest, breaks: Collection[str]) -> str:
                 (
                     story.id,
                     f'<tr><td></td><td class="toc-story"><a href="#{story.id}">{escape(story.title)}</a></td>'
-                    f'<td class="toc-page" align="right">{PAGE_PLACEHOLDER}</td></tr>',
+                    f'<td class="toc-page" align="right" valign="bottom">{PAGE_PLACEHOLDER}</td></tr>',
                 )
             )
     return '<a name="contents"></a><p class="label">CONTENTS</p>' + _tables(
