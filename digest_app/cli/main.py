@@ -27,6 +27,17 @@ from digest_app.errors import DigestError
 
 #: Command modules, in the order their commands appear in ``--help``.
 COMMAND_MODULES = [library_cmds, collect_cmds, search_cmds, digest_cmds, summarize_cmd, maintenance_cmds]
+LIBRARY_HELP = "library file to use (default: $DIGEST_APP_LIBRARY, else the platform data dir)"
+
+
+class CommandParser(argparse.ArgumentParser):
+    """A command's parser. It takes ``--library`` as well, so that the option may come
+    after the command (``digest-app list --library FILE``) as people tend to type it;
+    given there, it wins over one given before the command."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_argument("--library", metavar="PATH", default=argparse.SUPPRESS, help=LIBRARY_HELP)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,12 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
-        "--library",
-        metavar="PATH",
-        help="library file to use (default: $DIGEST_APP_LIBRARY, else the platform data dir)",
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--library", metavar="PATH", help=LIBRARY_HELP)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
     for module in COMMAND_MODULES:
         module.register(sub)
     return parser

@@ -97,6 +97,22 @@ def test_library_from_environment_variable(tmp_path, shared):
     assert lib.exists()
 
 
+def test_library_option_may_follow_the_command_and_wins_there(tmp_path, shared, monkeypatch, capsys):
+    from digest_app.cli.main import main
+
+    chosen, other = tmp_path / "chosen.db", tmp_path / "other.db"
+    monkeypatch.setenv("DIGEST_APP_LIBRARY", str(other))
+    seed = str(shared / "seeds" / "003_f9790102d95c3a58.txt")
+    assert main(["--library", str(other), "import", seed, "--library", str(chosen)]) == 0
+    assert chosen.exists() and not other.exists()
+    capsys.readouterr()
+    assert main(["list", "--json", "--library", str(chosen)]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["title"]
+    # A command of a group (opml export) takes it too.
+    assert main(["opml", "export", str(tmp_path / "subs.opml"), "--library", str(chosen)]) == 0
+    assert not other.exists()
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
