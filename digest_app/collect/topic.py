@@ -40,6 +40,8 @@ from itertools import compress
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from digest_app.errors import InputError
 from digest_app.files import write_atomically
 from digest_app.nlp.cjk import HANGUL, HIRAGANA, KATAKANA, HAN
@@ -51,6 +53,7 @@ USER_PROFILE_NAME = "topic.json"
 
 #: Letters and digits that make up a Latin-script word (a word boundary is where they stop).
 _WORD_CHARS = "A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
+_NON_ASCII_WORD_CHAR = re.compile("[\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 _UNSPACED = HAN + HIRAGANA + KATAKANA + HANGUL
 _PLACEHOLDERS = {
     "<n>": r"[0-9]{1,4}[A-Za-z]{0,2}",
@@ -61,6 +64,13 @@ _MAX_CACHED_PREFIXES = 50_000
 _PIECE = re.compile(r"<n>|<code>|<model>|\*$|\s+|.", re.DOTALL)
 #: A phrase as a matcher holds it: (group, index in group, rank at the same start, regex).
 _Entry = tuple[int, int, int, re.Pattern[str]]
+#: Each ASCII letter and digit as its lower-case byte, every other byte as 0.
+_ASCII_WORD_BYTES = bytes(ord(chr(b).lower()) if chr(b).isascii() and chr(b).isalnum() else 0 for b in range(256))
+#: The same for code points up to 128 (any above stands for 128).
+_ASCII_WORD_CODES = np.frombuffer(_ASCII_WORD_BYTES[:129], dtype=np.uint8)
+#: Below this many characters a text is cut into words by the regex (numpy's cost per
+#: call is more than the regex's for a title).
+_ARRAY_WORDS_MIN_CHARS = 200
 
 PHRASE_HELP = (
     "Phrases: plain text, matched ignoring case unless exact_case is true. Latin words match "
@@ -190,6 +200,7 @@ class PhraseMatcher:
         model_regex = "|".join(_phrase_regex(m, "") for m in models) or r"(?!)"
         by_key: dict[str, list[_Entry]] = {}
         by_unspaced_char: dict[str, list[_Entry]] = {}
+        word_ends_after_key: set[re.Pattern[str]] = set()
         for group_number, group in enumerate(groups):
             for index, phrase in enumerate(group):
                 regex = _phrase_regex(phrase.pattern, model_regex)
@@ -200,7 +211,9 @@ class PhraseMatcher:
                     by_unspaced_char.setdefault(key, []).append(entry)
                 else:
                     by_key.setdefault(key, []).append(entry)
-        self._index([tuple(group) for group in groups], by_key, by_unspaced_char)
+                    if _word_ends_after_key(phrase.pattern, key):
+                        word_ends_after_key.add(entry[3])
+        self._index([tuple(group) for group in groups], by_key, by_unspaced_char, word_ends_after_key)
 
     @classmethod
     def joined(cls, *matchers: "PhraseMatcher") -> "PhraseMatcher":
@@ -213,24 +226,33 @@ class PhraseMatcher:
         groups: list[tuple[Term, ...]] = []
         by_key: dict[str, list[_Entry]] = {}
         by_unspaced_char: dict[str, list[_Entry]] = {}
+        word_ends_after_key: set[re.Pattern[str]] = set()
         for matcher in matchers:
             offset = len(groups)
             for joined, own in ((by_key, matcher._by_key), (by_unspaced_char, matcher._by_unspaced_char)):
                 for key, entries in own.items():
                     joined.setdefault(key, []).extend((g + offset, i, r, regex) for g, i, r, regex in entries)
             groups += matcher._groups
+            word_ends_after_key |= matcher._word_ends_after_key
         joined_matcher = cls.__new__(cls)
-        joined_matcher._index(groups, by_key, by_unspaced_char)
+        joined_matcher._index(groups, by_key, by_unspaced_char, word_ends_after_key)
         return joined_matcher
 
     def _index(
-        self, groups: list[tuple[Term, ...]], by_key: dict[str, list[_Entry]], by_unspaced_char: dict[str, list[_Entry]]
+        self,
+        groups: list[tuple[Term, ...]],
+        by_key: dict[str, list[_Entry]],
+        by_unspaced_char: dict[str, list[_Entry]],
+        word_ends_after_key: set[re.Pattern[str]],
     ) -> None:
         self._groups = groups
         #: Phrases by the key of the word they start with; each entry is
         #: (group, index in group, rank at the same start, regex).
         self._by_key = by_key
         self._by_unspaced_char = by_unspaced_char
+        #: The regexes of phrases whose key (shorter than three letters) is a whole word:
+        #: "Mi Band" can start at "Mi", never at "Mild".
+        self._word_ends_after_key = word_ends_after_key
         chars = "".join(re.escape(c) for c in self._by_unspaced_char)
         self._unspaced_starts = re.compile(f"[{chars}]") if chars else None
         self._lengths = sorted({len(key) for key in self._by_key if not key.startswith("<")})
@@ -249,30 +271,25 @@ class PhraseMatcher:
         )
         #: Candidate phrases by a word's first three letters, lower-cased (filled as met).
         self._candidates: dict[str, tuple[_Entry, ...]] = {}
+        #: The same by those letters' bytes packed in an integer, for ASCII texts.
+        self._candidates_by_code: dict[int, tuple[_Entry, ...]] = {}
 
     def counts(self, text: str) -> list[dict[int, int]]:
         """For each group, how often each of its phrases occurs in *text* (by index)."""
         found: list[tuple[int, int, int, int, int]] = []  # (start, group, rank, -end, index)
-        words = list(self._word_starts.finditer(text)) if self._word_starts is not None else []
-        # Most words start no phrase: they are looked up with map() and skipped with
-        # compress(), in C, and only the few that may start one reach the loop.
-        prefixes = list(map(str.lower, map(re.Match.group, words)))
-        cache = self._candidates
-        unseen = set(prefixes).difference(cache)
-        if unseen:
-            if len(cache) + len(unseen) > _MAX_CACHED_PREFIXES:  # a long-running app meets many words
-                cache.clear()
-                unseen = set(prefixes)
-            for prefix in unseen:
-                cache[prefix] = self._candidates_for(prefix)
-        found_in = list(map(cache.__getitem__, prefixes))
-        for number in compress(range(len(words)), found_in):
-            start = words[number].start()
+        ascii_words = len(text) >= _ARRAY_WORDS_MIN_CHARS and (
+            text.isascii() or _NON_ASCII_WORD_CHAR.search(text) is None
+        )
+        starts, found_in = self._ascii_word_candidates(text) if ascii_words else self._word_candidates(text)
+        # Most words start no phrase: they are skipped with compress(), in C, and only
+        # the few that may start one reach the loop.
+        for number in compress(range(len(starts)), found_in):
+            start = starts[number]
             for group, index, rank, regex in found_in[number]:
                 match = regex.match(text, start)
                 if match is not None:
                     found.append((start, group, rank, -match.end(), index))
-        if self._unspaced_starts is not None:
+        if self._unspaced_starts is not None and not text.isascii():
             for char in self._unspaced_starts.finditer(text):
                 start = char.start()
                 for group, index, rank, regex in self._by_unspaced_char[char.group()]:
@@ -289,11 +306,61 @@ class PhraseMatcher:
             counts[group][index] = counts[group].get(index, 0) + 1
         return counts
 
+    def _word_candidates(self, text: str) -> tuple[list[int], list[tuple[_Entry, ...]]]:
+        """Where each word of *text* that begins with a letter some phrase begins with
+        starts, and the phrases that could start there."""
+        words = list(self._word_starts.finditer(text)) if self._word_starts is not None else []
+        # Looked up with map(), in C: most words are.
+        prefixes = list(map(str.lower, map(re.Match.group, words)))
+        cache = self._candidates
+        unseen = set(prefixes).difference(cache)
+        if unseen:
+            if len(cache) + len(unseen) > _MAX_CACHED_PREFIXES:  # a long-running app meets many words
+                cache.clear()
+                unseen = set(prefixes)
+            for prefix in unseen:
+                cache[prefix] = self._candidates_for(prefix)
+        return list(map(re.Match.start, words)), list(map(cache.__getitem__, prefixes))
+
+    def _ascii_word_candidates(self, text: str) -> tuple[list[int], list[tuple[_Entry, ...]]]:
+        """:meth:`_word_candidates` for a text whose words are all ASCII (any other
+        character in it is no letter of :data:`_WORD_CHARS`), found with array
+        operations: five times faster than the regex on an article. Every word is
+        given, and those no phrase could start at have no candidates."""
+        if text.isascii():
+            lower = np.frombuffer(text.encode("ascii").translate(_ASCII_WORD_BYTES) + b"\0\0", dtype=np.uint8)
+        else:
+            points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            lower = np.concatenate((_ASCII_WORD_CODES[np.minimum(points, 128)], np.zeros(2, dtype=np.uint8)))
+        in_word = lower != 0
+        starts = np.flatnonzero(in_word[:-2] & ~np.concatenate(([False], in_word[:-3])))
+        second = lower[starts + 1].astype(np.int64)
+        third = lower[starts + 2] * (second != 0)
+        codes = ((lower[starts].astype(np.int64) << 16) | (second << 8) | third).tolist()
+        cache = self._candidates_by_code
+        found_in = list(map(cache.get, codes))
+        if None in found_in:  # words met for the first time
+            if len(cache) > _MAX_CACHED_PREFIXES:  # a long-running app meets many words
+                cache.clear()
+            for position, code in enumerate(codes):
+                if found_in[position] is None:
+                    if code not in cache:
+                        prefix = bytes((code >> 16, (code >> 8) & 0xFF, code & 0xFF)).rstrip(b"\0").decode("ascii")
+                        cache[code] = self._candidates_for(prefix)
+                    found_in[position] = cache[code]
+        return starts.tolist(), found_in
+
     def _candidates_for(self, prefix: str) -> tuple[_Entry, ...]:
         """The phrases that could start at a word beginning with *prefix* (lower case)."""
         candidates = []
         for length in self._lengths:
-            if length <= len(prefix):
+            if length < len(prefix) and prefix[: length + 1].isascii():
+                # The word goes on after this key (an ASCII letter or digit follows it: no
+                # other letter of _WORD_CHARS lower-cases to ASCII, while "İ" becomes "i̇"):
+                # phrases that need it to end there cannot start.
+                ends = self._word_ends_after_key
+                candidates += (e for e in self._by_key.get(prefix[:length], ()) if e[3] not in ends)
+            elif length <= len(prefix):
                 candidates += self._by_key.get(prefix[:length], ())
         if prefix[0].isdigit():
             candidates += self._by_key.get("<n>", ())
@@ -350,6 +417,22 @@ def _phrase_regex(pattern: str, model_regex: str) -> str:
     if _is_word_edge(pieces[-1]):
         regex = f"{regex}(?![{_WORD_CHARS}])"
     return regex
+
+
+def _word_ends_after_key(pattern: str, key: str) -> bool:
+    """Whether *pattern*, whose start key is *key*, matches only where the word it starts
+    with ends after the key: the key is one or two ASCII letters or digits and the phrase
+    goes on with white space or ASCII punctuation, or ends there ("Mi Band", "in-house",
+    "AI"). (Such characters have no case, so no letter matches them ignoring case.)"""
+    if not key.isascii() or len(key) >= 3 or key.startswith("<"):
+        return False
+    pieces = _PIECE.findall(pattern.strip())
+    if len(pieces) == len(key):
+        return True  # the phrase is the word: its regex ends with a word edge
+    following = pieces[len(key)]
+    if following.isspace():
+        return True
+    return len(following) == 1 and following.isascii() and not following.isalnum() and following != "*"
 
 
 def _is_unspaced(char: str) -> bool:
