@@ -34,11 +34,12 @@ like any other language.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -99,6 +100,12 @@ class Fingerprint:
         """The integers to look up among stored anchors: every shingle of the text."""
         return self.shingles.tolist()
 
+    @cached_property
+    def probe_json(self) -> str:
+        """:attr:`probe_keys` as a JSON array, as the store looks them up (computed once:
+        an import computes it in the worker process that read the article)."""
+        return json.dumps(self.shingles.tolist())
+
     @property
     def min_shared_anchors(self) -> int:
         """How many anchors a candidate must share with this text to be worth verifying."""
@@ -136,20 +143,29 @@ def similarity(a: str | Fingerprint, b: str | Fingerprint) -> Similarity:
     a, b = _as_fingerprint(a), _as_fingerprint(b)
     if not a.size or not b.size:
         return Similarity(0.0, 0.0, False)
-    shared = len(np.intersect1d(a.shingles, b.shingles, assume_unique=True))
-    smaller = min(a.size, b.size)
-    containment = shared / smaller
+    shared = _shared(a, b)
+    containment = shared / min(a.size, b.size)
     jaccard = shared / (a.size + b.size - shared)
-    if smaller < MIN_SHINGLES:
-        near = a.size == b.size == shared
-    else:
-        near = containment >= MIN_CONTAINMENT
-    return Similarity(round(containment, 4), round(jaccard, 4), near)
+    return Similarity(round(containment, 4), round(jaccard, 4), _is_near(shared, a.size, b.size))
 
 
 def is_near_duplicate(a: str | Fingerprint, b: str | Fingerprint) -> bool:
     """True when one text is, give or take chrome and edits, a copy of the other (or of its start)."""
-    return similarity(a, b).near_duplicate
+    a, b = _as_fingerprint(a), _as_fingerprint(b)
+    return bool(a.size and b.size) and _is_near(_shared(a, b), a.size, b.size)
+
+
+def _shared(a: Fingerprint, b: Fingerprint) -> int:
+    return len(np.intersect1d(a.shingles, b.shingles, assume_unique=True))
+
+
+def _is_near(shared: int, size_a: int, size_b: int) -> bool:
+    """Whether texts of *size_a* and *size_b* distinct shingles, *shared* of them in
+    common, are near-duplicates (both not empty)."""
+    smaller = min(size_a, size_b)
+    if smaller < MIN_SHINGLES:
+        return size_a == size_b == shared
+    return shared / smaller >= MIN_CONTAINMENT
 
 
 class NearDupIndex:

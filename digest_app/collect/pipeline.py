@@ -28,6 +28,7 @@ the file changes.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -48,9 +49,10 @@ from digest_app.collect.topic import (
 from digest_app.nlp.language import detect_language
 from digest_app.records import ParsedArticle, StoreResult
 from digest_app.store import Library
+from digest_app.store.articles import StoredForm, stored_form
 from digest_app.store.duplicates import anchor_text
+from digest_app.store.packing import unpack
 from digest_app.summaries import summarize_stored
-from digest_app.urls import canonical_url
 
 
 @dataclass(frozen=True)
@@ -108,11 +110,13 @@ class TopicRules:
 @dataclass(frozen=True)
 class PreparedArticle:
     """An article with everything computed that needs no library: language and topic
-    score filled in, its near-duplicate fingerprint, and the rule tags it earns."""
+    score filled in, its near-duplicate fingerprint, the rule tags it earns, and the
+    columns storing it writes (packed text, hashes: its :class:`StoredForm`)."""
 
     article: ParsedArticle
     fingerprint: neardup.Fingerprint
     tags: tuple[str, ...]
+    form: StoredForm
 
 
 def topic_rules(lib: Library) -> TopicRules:
@@ -144,11 +148,15 @@ def prepare(article: ParsedArticle, rules: TopicRules) -> PreparedArticle:
     if article.relevance is None:
         relevance = score_counts(title_counts[0], body_counts[0], rules.profile).score
         article = dataclasses.replace(article, relevance=relevance)
-    tags = rules.tag_rules.passing(rules.tag_rules.scores_from_counts(title_counts[1:], body_counts[1:], article.text))
+    form = stored_form(article)
+    scores = rules.tag_rules.scores_from_counts(title_counts[1:], body_counts[1:], article.text, words=form.word_count)
+    fingerprint = neardup.fingerprint(anchor_text(article.title, article.text))
+    fingerprint.probe_json  # noqa: B018 - computed here, in the worker process that reads the article
     return PreparedArticle(
         article=article,
-        fingerprint=neardup.fingerprint(anchor_text(article.title, article.text)),
-        tags=tuple(tags),
+        fingerprint=fingerprint,
+        tags=tuple(rules.tag_rules.passing(scores)),
+        form=form,
     )
 
 
@@ -195,24 +203,29 @@ def store_batch(
     kept = [items[n] for n in positions]
     # Work for articles that are probably new is done before taking the write lock.
     for item in kept:
+        if item.form is None:
+            item.form = stored_form(item.article)
         if item.fingerprint is None and lib.articles.find_stored(source_id, item.article) is None:
-            item.fingerprint = _fingerprint(item.article)
+            item.fingerprint = _fingerprint(item)
     with lib.write():
-        results = lib.articles.store_many(source_id, [i.article for i in kept])
-        duplicates, originals = 0, []
+        results = lib.articles.store_many(source_id, [i.article for i in kept], forms=[i.form for i in kept])
+        duplicates, originals, anchors = 0, [], []
         for result, item in zip(results, kept):
             if result.status == "unchanged":
                 continue
-            fp = item.fingerprint or _fingerprint(item.article)
+            fp = item.fingerprint or _fingerprint(item)
             if result.status == "added":
                 # A new article is its story's kept copy unless it was just linked to another.
-                if not _link_if_copy(lib, source_id, result.article_id, item.article, fp):
+                if not _link_if_copy(lib, source_id, result.article_id, item.article.guid, item.form.canonical_url, fp):
                     originals.append((result.article_id, item))
                 else:
                     duplicates += 1
                     if lib.duplicates.kept_copy(result.article_id) == result.article_id:
                         originals.append((result.article_id, item))
-            lib.duplicates.index(result.article_id, fp.anchors)
+            anchors.append((result.article_id, fp.anchors))
+        # Indexed after the batch in one go: the anchors of this source's articles are
+        # never looked up while storing it (copies are sought in other sources only).
+        lib.duplicates.index_many(anchors)
         tagged = _tag(lib, originals, rules.tag_rules)
     changed = [r.article_id for r in results if r.status != "unchanged"]
     waiting = lib.articles.unsummarized([r.article_id for r in results if r.status == "unchanged"])
@@ -236,30 +249,32 @@ class _Item:
     article: ParsedArticle
     fingerprint: neardup.Fingerprint | None = None
     tags: tuple[str, ...] | None = None
+    form: StoredForm | None = None
 
     @classmethod
     def of(cls, article: ParsedArticle | PreparedArticle, rules: TopicRules) -> "_Item":
         if isinstance(article, PreparedArticle):
-            _remember(anchor_text(article.article.title, article.article.text), article.fingerprint)
-            return cls(article.article, article.fingerprint, article.tags)
+            item = cls(article.article, article.fingerprint, article.tags, article.form)
+            _remember(item, article.fingerprint)
+            return item
         return cls(with_relevance(_with_language(article), rules))
 
 
 def _link_if_copy(
-    lib: Library, source_id: int, article_id: int, article: ParsedArticle, fp: neardup.Fingerprint
+    lib: Library, source_id: int, article_id: int, guid: str | None, url: str | None, fp: neardup.Fingerprint
 ) -> bool:
     """Link a new article to the copy kept of its story, if another source brought
-    one: the same global guid or canonical URL, else near-duplicate text."""
-    match = lib.duplicates.same_story(article_id, guid=article.guid, canonical_url=canonical_url(article.url))
+    one: the same global *guid* or canonical *url*, else near-duplicate text."""
+    match = lib.duplicates.same_story(article_id, guid=guid, canonical_url=url)
     if match is None:
         candidates = lib.duplicates.candidates(
-            fp.probe_keys, min_shared=fp.min_shared_anchors, limit=neardup.CANDIDATE_LIMIT,
+            fp.probe_json, min_shared=fp.min_shared_anchors, limit=neardup.CANDIDATE_LIMIT,
             other_than_source=source_id,
         )
-        texts = {t.article_id: t for t in lib.articles.texts(candidates)}
+        texts = lib.articles.packed_texts(candidates)
         for candidate in candidates:
-            text = texts.get(candidate)
-            if text is not None and neardup.is_near_duplicate(fp, _fingerprint_to_compare(text.title, text.text)):
+            stored = texts.get(candidate)
+            if stored is not None and neardup.is_near_duplicate(fp, _fingerprint_to_compare(*stored)):
                 match = (lib.duplicates.kept_copy(candidate), "text")
                 break
     if match is None:
@@ -288,34 +303,52 @@ def _tag(lib: Library, articles: list[tuple[int, _Item]], rules: TagRules) -> in
     return added
 
 
-def _fingerprint(article: ParsedArticle) -> neardup.Fingerprint:
-    compared = anchor_text(article.title, article.text)
-    fp = neardup.fingerprint(compared)
-    _remember(compared, fp)
+def _fingerprint(item: _Item) -> neardup.Fingerprint:
+    fp = neardup.fingerprint(anchor_text(item.article.title, item.article.text))
+    _remember(item, fp)
     return fp
 
 
-#: Fingerprints of the texts compared lately (the text is the key): a new article's
-#: candidates are often articles stored moments before, in the same import.
-_recent: dict[str, neardup.Fingerprint] = {}
-_MAX_RECENT = 2048
+#: Shingles of the texts stored or compared lately, by a digest of their stored (packed)
+#: form: a new article's candidates are often articles stored earlier in the same
+#: import, and are then recognised without unpacking and cutting their text again.
+#: Only texts that are not blank are kept (a blank text's article is compared by its
+#: title). Some 4 KB each: at most about 35 MB.
+_recent: dict[bytes, neardup.Fingerprint] = {}
+_MAX_RECENT = 8192
 
 
-def _fingerprint_to_compare(title: str, text: str) -> neardup.Fingerprint:
-    """A candidate's fingerprint, to verify it against a new article (anchors not needed)."""
-    compared = anchor_text(title, text)
-    fp = _recent.get(compared)
+def _fingerprint_to_compare(title: str, stored_text: bytes | str) -> neardup.Fingerprint:
+    """A candidate's fingerprint from its title and stored text, to verify it against a
+    new article (anchors not needed)."""
+    key = _text_key(stored_text)
+    fp = _recent.get(key)
     if fp is None:
-        fp = neardup.fingerprint(compared, anchors=False)
-        _remember(compared, fp)
+        text = unpack(stored_text)
+        fp = neardup.fingerprint(anchor_text(title, text), anchors=False)
+        if text.strip():
+            _keep_recent(key, fp)
     return fp
 
 
-def _remember(compared: str, fp: neardup.Fingerprint) -> None:
-    if compared not in _recent:
+def _remember(item: _Item, fp: neardup.Fingerprint) -> None:
+    if item.form is not None and item.article.text.strip():
+        _keep_recent(_text_key(item.form.text), neardup.Fingerprint(shingles=fp.shingles, anchors=()))
+
+
+def _text_key(stored_text: bytes | str) -> bytes:
+    """A 128-bit digest of a stored text: equal for equal texts, and (short of a
+    collision in 2**64 texts) only for them."""
+    # (A text stored as text, not packed, is told apart from packed bytes by its first byte.)
+    data = b"t" + stored_text.encode("utf-8", "surrogatepass") if isinstance(stored_text, str) else b"p" + stored_text
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _keep_recent(key: bytes, fp: neardup.Fingerprint) -> None:
+    if key not in _recent:
         if len(_recent) >= _MAX_RECENT:
             del _recent[next(iter(_recent))]
-        _recent[compared] = fp
+        _recent[key] = fp
 
 
 def _with_language(article: ParsedArticle) -> ParsedArticle:

@@ -86,16 +86,27 @@ class TagRules:
         """Every rule's score for an article, by tag name (for tuning and explaining)."""
         return self.scores_from_counts(self.matcher.counts(title), self.matcher.counts(text), text)
 
+    @cached_property
+    def _weights(self) -> list[list[float]]:
+        """Each rule's phrase weights, in order."""
+        return [[t.weight for t in rule.terms] for rule in self.rules]
+
     def scores_from_counts(
-        self, title_counts: Sequence[Mapping[int, int]], body_counts: Sequence[Mapping[int, int]], text: str
+        self,
+        title_counts: Sequence[Mapping[int, int]],
+        body_counts: Sequence[Mapping[int, int]],
+        text: str,
+        *,
+        words: int | None = None,
     ) -> dict[str, float]:
         """:meth:`scores` from the counts of each rule's phrases (its matcher's groups) in
-        the title and in *text*, maybe counted by a matcher joined with others."""
-        body_scale = self._body_scale(text) if any(body_counts) else 1.0
+        the title and in *text*, maybe counted by a matcher joined with others. *words*
+        is ``count_words(text)``, if the caller knows it already."""
+        body_scale = self._body_scale(text, words) if any(body_counts) else 1.0
         scores = {}
-        for number, rule in enumerate(self.rules):
+        for number, (rule, weights) in enumerate(zip(self.rules, self._weights)):
             contributions = weighted_sum(
-                title_counts[number], body_counts[number], [t.weight for t in rule.terms],
+                title_counts[number], body_counts[number], weights,
                 title_weight=self.title_weight,
                 repeat_weight=self.repeat_weight,
                 max_repeats=self.max_repeats,
@@ -104,15 +115,16 @@ class TagRules:
             scores[rule.tag] = round(sum(contributions.values()), 3)
         return scores
 
-    def _body_scale(self, text: str) -> float:
+    def _body_scale(self, text: str, words: int | None = None) -> float:
         """A passing mention in a long article says less about its subject than in a
         short one: beyond ``length_reference`` words, the body's share shrinks."""
-        if text.isascii() and len(text.encode("ascii").translate(_LETTERS_AND_DIGITS).split()) <= self.length_reference:
-            # count_words() finds at most one word per run of ASCII letters and digits
-            # (a word may join runs: "don't", "3.5"), so this text is not long; and
-            # counting its runs takes a fifth of the time.
-            return 1.0
-        words = count_words(text)
+        if words is None:
+            if text.isascii() and len(text.encode("ascii").translate(_LETTERS_AND_DIGITS).split()) <= self.length_reference:
+                # count_words() finds at most one word per run of ASCII letters and digits
+                # (a word may join runs: "don't", "3.5"), so this text is not long; and
+                # counting its runs takes a fifth of the time.
+                return 1.0
+            words = count_words(text)
         return min(1.0, math.sqrt(self.length_reference / words)) if words else 1.0
 
     def passing(self, scores: Mapping[str, float]) -> list[str]:

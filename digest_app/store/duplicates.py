@@ -68,28 +68,46 @@ class DuplicateStore:
 
     def index(self, article_id: int, anchors: Iterable[int]) -> None:
         """Keep *anchors* for an article (replacing what it had)."""
+        self.index_many([(article_id, anchors)])
+
+    def index_many(self, articles: Sequence[tuple[int, Iterable[int]]]) -> None:
+        """Keep the anchors of several articles, given as ``(article_id, anchors)``
+        (replacing what each had; an article given twice keeps the later anchors), in one
+        statement of each kind."""
+        latest = dict(articles)
         with self._lib.write() as conn:
-            conn.execute("DELETE FROM article_anchors WHERE article_id = ?", (article_id,))
+            conn.executemany("DELETE FROM article_anchors WHERE article_id = ?", [(i,) for i in latest])
             conn.executemany(
                 "INSERT OR IGNORE INTO article_anchors (anchor, article_id) VALUES (?, ?)",
-                [(anchor, article_id) for anchor in anchors],
+                [(anchor, article_id) for article_id, anchors in latest.items() for anchor in anchors],
             )
 
     def candidates(
-        self, probe_keys: Sequence[int], *, min_shared: int, limit: int, other_than_source: int | None = None
+        self,
+        probe_keys: Sequence[int] | str,
+        *,
+        min_shared: int,
+        limit: int,
+        other_than_source: int | None = None,
     ) -> list[int]:
         """Articles sharing at least *min_shared* anchors with a text whose shingles are
-        *probe_keys*, most shared first (at most *limit*), from sources other than
-        *other_than_source*."""
-        if not probe_keys:
+        *probe_keys* (or those keys, distinct, as a JSON array: see
+        :attr:`digest_app.collect.neardup.Fingerprint.probe_json`), most shared first
+        (at most *limit*), from sources other than *other_than_source*."""
+        if not isinstance(probe_keys, str):
+            probe_keys = json.dumps(list(dict.fromkeys(probe_keys)))
+        if probe_keys == "[]":
             return []
+        # Each key is looked up in the anchors' primary key in turn (a join, where
+        # "anchor IN (...)" would first copy the keys into a temporary index).
         rows = self._lib.query(
-            """SELECT x.article_id, COUNT(*) AS shared FROM article_anchors x
+            """SELECT x.article_id, COUNT(*) AS shared FROM json_each(?) k
+               JOIN article_anchors x ON x.anchor = k.value
                JOIN articles a ON a.id = x.article_id
-               WHERE x.anchor IN (SELECT value FROM json_each(?)) AND a.source_id IS NOT ?
+               WHERE a.source_id IS NOT ?
                GROUP BY x.article_id HAVING shared >= ?
                ORDER BY shared DESC, x.article_id LIMIT ?""",
-            (json.dumps(list(probe_keys)), other_than_source, min_shared, limit),
+            (probe_keys, other_than_source, min_shared, limit),
         )
         return [r["article_id"] for r in rows]
 
