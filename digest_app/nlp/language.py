@@ -65,13 +65,13 @@ def detect_language(text: str) -> str | None:
 
 def _latin_language(words: list[str]) -> str | None:
     # A word several languages share is weak evidence: it counts 1/(how many).
-    shares_of = _function_word_shares()
+    languages_of = _function_word_languages()
     hits = dict.fromkeys(STOPWORD_LANGUAGES, 0.0)
     # Lower-cased in one go and looked up with map(): only function words reach the loop.
     keys = "\n".join(words).lower().replace("’", "'").split("\n")
-    for shares in filter(None, map(shares_of.get, keys)):
-        for language, share in shares:
-            hits[language] += share
+    for languages in filter(None, map(languages_of.get, keys)):
+        for language in languages:
+            hits[language] += 1.0 / len(languages)
     ranked = sorted(((count, language) for language, count in hits.items()), reverse=True)
     (best, language), (runner_up, _) = ranked[0], ranked[1]
     if best < MIN_FUNCTION_WORDS or best < MIN_MARGIN * runner_up:
@@ -80,14 +80,10 @@ def _latin_language(words: list[str]) -> str | None:
 
 
 @lru_cache(maxsize=None)
-def _function_word_shares() -> dict[str, tuple[tuple[str, float], ...]]:
-    """Each function word and the languages whose list has it, each with its share of
-    the word's evidence (1/how many)."""
+def _function_word_languages() -> dict[str, tuple[str, ...]]:
+    """Each function word and the languages whose list has it."""
     languages_of: dict[str, list[str]] = {}
     for language in STOPWORD_LANGUAGES:
         for word in stopwords(language):
             languages_of.setdefault(word, []).append(language)
-    return {
-        word: tuple((language, 1.0 / len(languages)) for language in languages)
-        for word, languages in languages_of.items()
-    }
+    return {word: tuple(languages) for word, languages in languages_of.items()}
