@@ -16,6 +16,7 @@ SENTENCES = [
     "Redmi K70 and POCO F5 phones; cars from a carmaker; Mi TV Stick 4K and Mi Mix 4.",
     "\u5c0f\u7c73\u53d1\u5e03\u4e86 Mi Band 9 \u548c\u5c0f\u7c73\u7ca5\uff0cXiaomi \u624b\u673a Android phone.",
     "Ünïcode words: Mi Bänd, Xiaomi İnternet, the Mi\u212a sign and ſony stay apart.",
+    "Android phones and androids, an Android-based carmaker; cars, car makers and a carrier.",
 ]
 
 
@@ -61,3 +62,4 @@ def test_a_letter_that_lower_cases_to_two_does_not_hide_a_phrase():
     matcher = PhraseMatcher([[Term("MI", 1.0)]])
     assert matcher.counts("Mİ and MI") == [{0: 2}]
     assert matcher.counts("Mİ and MI. " * 30) == [{0: 60}]
+
