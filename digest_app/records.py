@@ -15,11 +15,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+import numpy as np
+
 SourceKind = Literal["feed", "page", "file"]
 TagOrigin = Literal["user", "rule"]
 
 _WORD = re.compile(r"[0-9A-Za-z\u00C0-\u024F\u0400-\u04FF]+(?:['’.,-][0-9A-Za-z]+)*")
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
+#: For code points 0-127 (and 128 standing for any higher one): an ASCII letter or digit?
+_ASCII_ALNUM = np.array([chr(c).isascii() and chr(c).isalnum() for c in range(129)])
+#: The same for the characters that join two runs of them into one word ("it's", "3.5", "in-house").
+_ASCII_JOINER = np.array([chr(c) in "'.,-" for c in range(129)])
+_ALNUM_BYTES = _ASCII_ALNUM.astype(np.uint8).tobytes() + bytes(127)
+_JOINER_BYTES = _ASCII_JOINER.astype(np.uint8).tobytes() + bytes(127)
+#: Edges of the _CJK_CHAR ranges: a code point is in one when it has an odd number of edges at or below it.
+_CJK_EDGES = np.array([0x3040, 0x3100, 0x3400, 0x4DC0, 0x4E00, 0xA000, 0xAC00, 0xD7B0, 0xF900, 0xFB00])
 
 
 def count_words(text: str) -> int:
@@ -28,7 +40,33 @@ def count_words(text: str) -> int:
     A CJK character counts as a word because that is how reading time and length
     budgets are usually reckoned for Chinese and Japanese.
     """
-    return len(_WORD.findall(text)) + len(_CJK_CHAR.findall(text))
+    # What _WORD and _CJK_CHAR find, counted with array operations (two regex passes
+    # took 100-120 us for an article of 2,000 characters). Only a text with accented
+    # Latin or Cyrillic letters, where a word may end inside a run of letters, is
+    # left to the regex.
+    if text.isascii():
+        data = text.encode("ascii")
+        in_word = np.frombuffer(data.translate(_ALNUM_BYTES), dtype=np.bool_)
+        joiner = np.frombuffer(data.translate(_JOINER_BYTES), dtype=np.bool_)
+        return _joined_runs(in_word, joiner)
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cjk = 0
+    if points.max() >= _CJK_EDGES[0]:
+        cjk = int(np.count_nonzero(np.searchsorted(_CJK_EDGES, points, side="right") & 1))
+    if np.any(((points >= 0xC0) & (points <= 0x24F)) | ((points >= 0x400) & (points <= 0x4FF))):
+        return len(_WORD.findall(text)) + cjk
+    ascii_points = np.minimum(points, 128)
+    joiner = _ASCII_JOINER[ascii_points] | (points == 0x2019)
+    return _joined_runs(_ASCII_ALNUM[ascii_points], joiner) + cjk
+
+
+def _joined_runs(in_word: np.ndarray, joiner: np.ndarray) -> int:
+    """Runs of word characters, counting runs joined by one joiner character as one
+    (_WORD's matches when all its letters are ASCII)."""
+    if not in_word.size:
+        return 0
+    runs = int(in_word[0]) + int(np.count_nonzero(in_word[1:] & ~in_word[:-1]))
+    return runs - int(np.count_nonzero(in_word[:-2] & joiner[1:-1] & in_word[2:]))
 
 
 @dataclass(frozen=True)
