@@ -27,15 +27,24 @@ EDGES = [0xBF, 0xC0, 0x24F, 0x250, 0x3FF, 0x400, 0x4FF, 0x500, 0x303F, 0x3040, 0
 ALPHABET = st.sampled_from(list("aZ09 .,-'\n\t_/") + [chr(c) for c in EDGES])
 
 
-@settings(max_examples=600, deadline=None)
-@given(st.text(alphabet=ALPHABET, max_size=60))
+# Short texts (headlines, sentences) and long ones (articles) are counted differently.
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=60) | st.text(alphabet=ALPHABET, min_size=300, max_size=700))
 def test_count_near_every_edge_is_the_defined_one(text):
     assert count_words(text) == defined_count(text)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=80))
+@given(st.text(max_size=80) | st.text(min_size=300, max_size=600))
 def test_count_of_any_text_is_the_defined_one(text):
+    assert count_words(text) == defined_count(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Xiaomi's", "in-house", "3.5", "£999", "it’s", "a--b", "..", "O1", "  ", "\n"]),
+                min_size=60, max_size=200))
+def test_count_of_long_ascii_like_text_is_the_defined_one(pieces):
+    text = " ".join(pieces)
     assert count_words(text) == defined_count(text)
 
 
