@@ -286,6 +286,9 @@ class ImportReport:
     sources_added: int = 0
     failed: tuple[ImportProblem, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: Articles stored without a summary because the import was cancelled before it made
+    #: them; importing the same files again (or ``resummarize``) makes them.
+    unsummarized: int = 0
 
     @property
     def ok(self) -> bool:

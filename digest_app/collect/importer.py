@@ -89,6 +89,7 @@ class _Tally:
     failed: list[ImportProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     pending_summaries: list[int] = field(default_factory=list)
+    unsummarized: int = 0
 
     def merge(self, other: "_Tally") -> None:
         self.added += other.added
@@ -107,6 +108,7 @@ class _Tally:
             sources_added=self.sources_added,
             failed=tuple(self.failed),
             notes=tuple(self.notes),
+            unsummarized=self.unsummarized,
         )
 
 
@@ -148,15 +150,14 @@ def import_paths(
         for group in _groups(reads):
             stored = writer.store(group, cancelled)
             stopped = len(stored) < len(group)
-            unsummarized = 0
             for read, outcome in zip(group, stored):
                 # Summaries are the slow part of a group: Cancel is heard between them too.
-                # What the group stored stays; its summaries wait for `resummarize`.
+                # What the group stored stays; its summaries wait for the next import.
                 stopped = stopped or (cancelled is not None and cancelled())
                 if summarize and not stopped:
                     _summarize(lib, read, outcome)
                 elif summarize:
-                    unsummarized += len(outcome.pending_summaries)
+                    tally.unsummarized += len(outcome.pending_summaries)
                 tally.merge(outcome)
                 done += 1
                 if progress is not None:
@@ -166,10 +167,10 @@ def import_paths(
                     f"cancelled after {done} of {len(files)} files" if done < len(files)
                     else "cancelled while summarizing"
                 )
-                if unsummarized:
+                if tally.unsummarized:
                     tally.notes.append(
-                        f"{unsummarized} stored articles have no summary yet "
-                        "(`digest-app resummarize` makes them)"
+                        f"{tally.unsummarized} stored articles have no summary yet "
+                        "(importing the same files again, or `digest-app resummarize`, makes them)"
                     )
                 break
     return tally.report()

@@ -1187,6 +1187,8 @@ def import_summary(lead: str, report: ImportReport) -> str:
     if report.sources_added:
         parts.append(formatting.count(report.sources_added, "new source"))
     text = f"{lead}: " + ", ".join(parts)
+    if report.unsummarized:
+        text += f"; {formatting.count(report.unsummarized, 'article')} without a summary yet (import again to make them)"
     if report.failed:
         first = report.failed[0]
         text += f"; {len(report.failed):,} failed ({Path(first.path).name}: {first.reason})"
