@@ -229,6 +229,9 @@ class Article:
     full_text_url: str | None = None
     duplicate_of: int | None = None
     also_in: tuple[AlsoIn, ...] = ()
+    #: Whether the summarizer has run on the article (an empty ``summary`` then means
+    #: the text was too short to summarize).
+    summarized: bool = False
 
 
 @dataclass(frozen=True)

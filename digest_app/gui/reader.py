@@ -78,12 +78,19 @@ def article_html(article: Article) -> str:
     )
 
 
+TOO_SHORT = "The summarizer found no sentence in this article to take."
+NOT_SUMMARIZED_YET = (
+    "No summary yet: it is made once the import or refresh that stored the article has "
+    "finished. If that was cancelled, importing the same files again makes it."
+)
+
+
 def _summary_html(article: Article) -> str:
     if article.summary:
         items = "".join(f'<li class="summary-sentence">{escape(s)}</li>' for s in article.summary)
         sentences = f'<ul class="summary-sentences">{items}</ul>'
     else:
-        sentences = '<p class="no-summary">No summary yet: the article is too short or still being summarized.</p>'
+        sentences = f'<p class="no-summary">{TOO_SHORT if article.summarized else NOT_SUMMARIZED_YET}</p>'
     keywords = ""
     if article.keywords:
         keywords = '<p class="keywords">Keywords: ' + escape(", ".join(article.keywords[:8])) + "</p>"

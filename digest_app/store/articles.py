@@ -403,6 +403,7 @@ class ArticleStore:
             full_text_url=row["full_text_url"],
             duplicate_of=link[0]["kept_id"] if link else None,
             also_in=self._lib.duplicates.also_in(article_id),
+            summarized=row["summary"] is not None,
         )
 
     def exists(self, article_id: int) -> bool:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QSettings
 from digest_app.gui.app import close_window, create_application, open_window
 from digest_app.gui.main_window import MainWindow
 from digest_app.gui.preferences import Preferences
+from digest_app.records import ParsedArticle
 from digest_app.sample import load_sample_library
 from digest_app.store import Library
 
@@ -78,3 +79,16 @@ def open_main_window(app, qtbot) -> Iterator[Callable[[Path], MainWindow]]:
 def window(open_main_window, sample_path: Path) -> MainWindow:
     """A window on a copy of the sample library, its list loaded."""
     return open_main_window(sample_path)
+
+
+def show_stored(window: MainWindow, qtbot, parsed: ParsedArticle) -> int:
+    """Store *parsed* in the window's library as a feed's article (no summary made),
+    select it and wait until the reader shows it. Returns its ID."""
+    lib = window.lib
+    source, _ = lib.sources.add("feed", "https://example.com/feed.xml", title="Hostile feed")
+    article_id = lib.articles.store(source.id, parsed).article_id
+    window.article_model.reload()
+    qtbot.waitUntil(lambda: window.article_model.row_of(article_id) is not None)
+    window.article_list.setCurrentIndex(window.article_model.index(window.article_model.row_of(article_id)))
+    qtbot.waitUntil(lambda: window.reader_pane.showing_article and window.reader_pane.reader.article.id == article_id)
+    return article_id

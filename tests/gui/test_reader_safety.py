@@ -8,6 +8,7 @@ from PySide6.QtGui import QDesktopServices
 
 from digest_app.gui.article_model import HeaderRole
 from digest_app.records import ParsedArticle
+from tests.gui.conftest import show_stored
 
 
 class _Browser(QObject):
@@ -33,16 +34,6 @@ def browser():
         QDesktopServices.unsetUrlHandler(scheme)
 
 
-def _show_stored(window, qtbot, parsed: ParsedArticle) -> None:
-    lib = window.lib
-    source, _ = lib.sources.add("feed", "https://example.com/feed.xml", title="Hostile feed")
-    article_id = lib.articles.store(source.id, parsed).article_id
-    window.article_model.reload()
-    qtbot.waitUntil(lambda: window.article_model.row_of(article_id) is not None)
-    window.article_list.setCurrentIndex(window.article_model.index(window.article_model.row_of(article_id)))
-    qtbot.waitUntil(lambda: window.reader_pane.showing_article and window.reader_pane.reader.article.id == article_id)
-
-
 def test_remote_images_and_stylesheets_are_never_requested(window, qtbot, loopback_server):
     image = loopback_server.serve("/pixel.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
     style = loopback_server.serve("/style.css", "body { color: red }", content_type="text/css")
@@ -52,7 +43,7 @@ def test_remote_images_and_stylesheets_are_never_requested(window, qtbot, loopba
         f'<p>Tracking pixel: <img src="{image}" width="1" height="1"></p>'
         f'<table background="{backdrop}"><tr><td>cell</td></tr></table>'
     )
-    _show_stored(window, qtbot, ParsedArticle(title="Unsanitized copy", text="Tracking pixel: cell", content_html=html))
+    show_stored(window, qtbot, ParsedArticle(title="Unsanitized copy", text="Tracking pixel: cell", content_html=html))
     window.reader_pane.reader.viewport().grab()  # paint it, as the user would see it
     qtbot.wait(300)
     assert loopback_server.hits == []
@@ -100,7 +91,7 @@ def test_locally_cached_images_are_shown(window, qtbot):
     picture.save(buffer, "PNG")
     image_id = window.lib.images.add("https://example.com/lead.png", "image/png", bytes(data))
     html = f'<p>Lead image:</p><p><img src="digest-image:{image_id}" alt="lead"></p>'
-    _show_stored(window, qtbot, ParsedArticle(title="With a cached image", text="Lead image:", content_html=html))
+    show_stored(window, qtbot, ParsedArticle(title="With a cached image", text="Lead image:", content_html=html))
     reader = window.reader_pane.reader
     reader.viewport().grab()
     loaded = reader.document().resource(2, QUrl(f"digest-image:{image_id}"))

@@ -7,7 +7,11 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from digest_app.gui.article_model import HeaderRole
+from digest_app.gui.reader import NOT_SUMMARIZED_YET
+from digest_app.records import ParsedArticle
 from digest_app.store import ArticleFilter
+from digest_app.summaries import summarize_stored
+from tests.gui.conftest import show_stored
 
 
 def _select_row(window, qtbot, row: int) -> int:
@@ -41,6 +45,18 @@ def test_selecting_an_article_shows_summary_and_text_and_marks_it_read(window, q
     assert window.article_model.header(0).is_read
     qtbot.waitUntil(lambda: window.snapshot.unread == unread_before - 1)
     assert window.sidebar.item_for("unread").data(Qt.ItemDataRole.UserRole + 11) == unread_before - 1
+
+
+def test_an_article_not_yet_summarized_says_how_its_summary_comes(window, qtbot):
+    text = "Xiaomi opened a new store in Paris. The shop sells phones and scooters. Crowds queued overnight."
+    article_id = show_stored(window, qtbot, ParsedArticle(title="Xiaomi store opens", text=text))
+    assert NOT_SUMMARIZED_YET in window.reader_pane.reader.toPlainText()
+
+    summarize_stored(window.lib, [article_id])
+    window.show_article(article_id)
+    qtbot.waitUntil(lambda: NOT_SUMMARIZED_YET not in window.reader_pane.reader.toPlainText())
+    article = window.lib.articles.get(article_id)
+    assert article.summarized and article.summary[0] in window.reader_pane.reader.toPlainText()
 
 
 def test_s_stars_and_m_toggles_read_from_the_keyboard(window, qtbot):
