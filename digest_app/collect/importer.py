@@ -99,6 +99,7 @@ class _Tally:
         self.failed += other.failed
         self.notes += other.notes
         self.pending_summaries += other.pending_summaries
+        self.unsummarized += other.unsummarized
 
     def report(self) -> ImportReport:
         return ImportReport(

@@ -188,15 +188,14 @@ class ArticleStore:
         beforehand (an import computes them in its worker processes).
         """
         fetched_text = to_db(fetched or utc_now())
-        results: list[StoreResult] = []
+        items = list(parsed)
+        if forms is None:
+            forms = [stored_form(item) for item in items]  # before the write lock: no SQL in it
         with self._lib.write() as conn:
-            if forms is None:
-                for item in parsed:
-                    results.append(self._store_one(conn, source_id, item, stored_form(item), fetched_text))
-            else:
-                for item, form in zip(parsed, forms, strict=True):
-                    results.append(self._store_one(conn, source_id, item, form, fetched_text))
-        return results
+            return [
+                self._store_one(conn, source_id, item, form, fetched_text)
+                for item, form in zip(items, forms, strict=True)
+            ]
 
     def _store_one(
         self, conn: sqlite3.Connection, source_id: int, item: ParsedArticle, form: StoredForm, fetched: str
