@@ -60,8 +60,6 @@ def canonical_url(url: str | None) -> str | None:
     if not host:
         return None
     host = _MOBILE_HOST.sub("", host)
-    if host.startswith("www."):
-        host = host[4:]
     # Port 443 goes too: the canonical scheme is https, whatever the given one was.
     netloc = host if port is None or str(port) in (_DEFAULT_PORTS[scheme], "443") else f"{host}:{port}"
     path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%")
