@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -50,9 +50,10 @@ from digest_app.nlp.language import detect_language
 from digest_app.records import ParsedArticle, StoreResult
 from digest_app.store import Library
 from digest_app.store.articles import StoredForm, stored_form
-from digest_app.store.duplicates import anchor_text
+from digest_app.store.duplicates import DuplicateReason, anchor_text
 from digest_app.store.packing import unpack
 from digest_app.summaries import summarize_stored
+from digest_app.timestamps import utc_now
 
 
 @dataclass(frozen=True)
@@ -206,27 +207,31 @@ def store_batch(
         if item.form is None:
             item.form = stored_form(item.article)
         if item.fingerprint is None and lib.articles.find_stored(source_id, item.article) is None:
-            item.fingerprint = _fingerprint(item)
+            _fingerprint(item)
+    fetched = utc_now()
     with lib.write():
-        results = lib.articles.store_many(source_id, [i.article for i in kept], forms=[i.form for i in kept])
-        duplicates, originals, anchors = 0, [], []
-        for result, item in zip(results, kept):
+        results: list[StoreResult] = []
+        duplicates = tagged = 0
+        anchors: list[tuple[int, tuple[int, ...]]] = []
+        tags_used: dict[str, None] = {}
+        for item in kept:
+            new = _NewArticle(lib, source_id, item, rules.tag_rules)
+            result = lib.articles.store(
+                source_id, item.article, fetched=fetched, form=item.form, rule_tags=new.tags_if_original
+            )
+            results.append(result)
             if result.status == "unchanged":
                 continue
-            fp = item.fingerprint or _fingerprint(item)
-            if result.status == "added":
-                # A new article is its story's kept copy unless it was just linked to another.
-                if not _link_if_copy(lib, source_id, result.article_id, item.article.guid, item.form.canonical_url, fp):
-                    originals.append((result.article_id, item))
-                else:
-                    duplicates += 1
-                    if lib.duplicates.kept_copy(result.article_id) == result.article_id:
-                        originals.append((result.article_id, item))
-            anchors.append((result.article_id, fp.anchors))
+            if new.copy_of is not None:
+                lib.duplicates.link(result.article_id, *new.copy_of)
+                duplicates += 1
+            tagged += len(new.tags)
+            tags_used.update(dict.fromkeys(new.tags))
+            anchors.append((result.article_id, _fingerprint(item).anchors))
         # Indexed after the batch in one go: the anchors of this source's articles are
         # never looked up while storing it (copies are sought in other sources only).
         lib.duplicates.index_many(anchors)
-        tagged = _tag(lib, originals, rules.tag_rules)
+        _color_rule_tags(lib, tags_used, rules.tag_rules)
     changed = [r.article_id for r in results if r.status != "unchanged"]
     waiting = lib.articles.unsummarized([r.article_id for r in results if r.status == "unchanged"])
     batch = StoredBatch(
@@ -260,53 +265,64 @@ class _Item:
         return cls(with_relevance(_with_language(article), rules))
 
 
-def _link_if_copy(
-    lib: Library, source_id: int, article_id: int, guid: str | None, url: str | None, fp: neardup.Fingerprint
-) -> bool:
-    """Link a new article to the copy kept of its story, if another source brought
-    one: the same global *guid* or canonical *url*, else near-duplicate text."""
-    match = lib.duplicates.same_story(article_id, guid=guid, canonical_url=url)
-    if match is None:
-        candidates = lib.duplicates.candidates(
-            fp.probe_json, min_shared=fp.min_shared_anchors, limit=neardup.CANDIDATE_LIMIT,
-            other_than_source=source_id,
+class _NewArticle:
+    """What an article that turns out to be new is stored with, decided just before it is
+    added (:meth:`ArticleStore.store` asks :meth:`tags_if_original`): whether it repeats a
+    story another source brought (the same global guid or canonical URL, else
+    near-duplicate text), and so which rule tags it gets. The copy kept of a story gets
+    them; a copy linked to another gets none."""
+
+    def __init__(self, lib: Library, source_id: int, item: _Item, rules: TagRules) -> None:
+        self._lib, self._source_id, self._item, self._rules = lib, source_id, item, rules
+        #: The kept copy this article repeats and why: ``(kept_id, reason)``.
+        self.copy_of: tuple[int, DuplicateReason] | None = None
+        self.tags: tuple[str, ...] = ()
+
+    def tags_if_original(self) -> tuple[str, ...]:
+        item = self._item
+        self.copy_of = self._copy_of(_fingerprint(item))
+        if self.copy_of is None or self._lib.duplicates.would_keep_new(item.form.word_count, self.copy_of[0]):
+            tags = item.tags if item.tags is not None else rule_tags(item.article.title, item.article.text, self._rules)
+            self.tags = tuple(dict.fromkeys(tags))
+        return self.tags
+
+    def _copy_of(self, fp: neardup.Fingerprint) -> tuple[int, DuplicateReason] | None:
+        duplicates = self._lib.duplicates
+        match = duplicates.same_story(
+            self._source_id, guid=self._item.article.guid, canonical_url=self._item.form.canonical_url
         )
-        texts = lib.articles.packed_texts(candidates)
+        if match is not None:
+            return match
+        candidates = duplicates.candidates(
+            fp.probe_json, min_shared=fp.min_shared_anchors, limit=neardup.CANDIDATE_LIMIT,
+            other_than_source=self._source_id,
+        )
+        texts = self._lib.articles.packed_texts(candidates)
         for candidate in candidates:
             stored = texts.get(candidate)
             if stored is not None and neardup.is_near_duplicate(fp, _fingerprint_to_compare(*stored)):
-                match = (lib.duplicates.kept_copy(candidate), "text")
-                break
-    if match is None:
-        return False
-    lib.duplicates.link(article_id, match[0], match[1])
-    return True
+                return duplicates.kept_copy(candidate), "text"
+        return None
 
 
-def _tag(lib: Library, articles: list[tuple[int, _Item]], rules: TagRules) -> int:
-    """Put the rule tags on new articles (origin "rule"); returns how many were added."""
-    by_tag: dict[str, list[int]] = {}
-    for article_id, item in articles:
-        tags = item.tags if item.tags is not None else rule_tags(item.article.title, item.article.text, rules)
-        for tag in tags:
-            by_tag.setdefault(tag, []).append(article_id)
-    if not by_tag:
-        return 0
-    added = 0
+def _color_rule_tags(lib: Library, names: Iterable[str], rules: TagRules) -> None:
+    """Give the rule tags just put on articles their rule's colour, unless they have one."""
     colors = {rule.tag: rule.color for rule in rules.rules}
-    known = {tag.name.casefold(): tag for tag in lib.tags.list()}
-    for tag, ids in by_tag.items():
-        added += lib.tags.add(ids, [tag], origin="rule")
-        existing = known.get(tag.casefold())
-        if colors.get(tag) and (existing is None or existing.color is None):
-            lib.tags.set_color(tag, colors[tag])
-    return added
+    wanted = [name for name in names if colors.get(name)]
+    if not wanted:
+        return
+    current = {tag.name.casefold(): tag.color for tag in lib.tags.list()}
+    for name in wanted:
+        if current.get(name.casefold()) is None:
+            lib.tags.set_color(name, colors[name])
 
 
 def _fingerprint(item: _Item) -> neardup.Fingerprint:
-    fp = neardup.fingerprint(anchor_text(item.article.title, item.article.text))
-    _remember(item, fp)
-    return fp
+    """*item*'s fingerprint, computed once."""
+    if item.fingerprint is None:
+        item.fingerprint = neardup.fingerprint(anchor_text(item.article.title, item.article.text))
+        _remember(item, item.fingerprint)
+    return item.fingerprint
 
 
 #: Shingles of the texts stored or compared lately, by a digest of their stored (packed)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
@@ -169,10 +169,29 @@ class ArticleStore:
     # -- writing -----------------------------------------------------------------
 
     def store(
-        self, source_id: int, parsed: ParsedArticle, *, fetched: datetime | None = None
+        self,
+        source_id: int,
+        parsed: ParsedArticle,
+        *,
+        fetched: datetime | None = None,
+        form: StoredForm | None = None,
+        rule_tags: Callable[[], Iterable[str]] | None = None,
     ) -> StoreResult:
-        """Add *parsed* to the source, or update the stored copy if it changed."""
-        return self.store_many(source_id, [parsed], fetched=fetched)[0]
+        """Add *parsed* to the source, or update the stored copy if it changed.
+
+        *form* is its :func:`stored_form`, when computed beforehand. *rule_tags* is
+        asked only when the article is new, just before it is added, for the
+        automatic tags it is stored with::
+
+            >>> lib.articles.store(source.id, parsed, rule_tags=lambda: ["EV"])
+
+        (Tags stored with a new article cost nothing more; a tag put on an article
+        afterwards makes the search index read its whole text twice more.)
+        """
+        with self._lib.write() as conn:
+            return self._store_one(
+                conn, source_id, parsed, form or stored_form(parsed), to_db(fetched or utc_now()), rule_tags
+            )
 
     def store_many(
         self,
@@ -198,7 +217,13 @@ class ArticleStore:
             ]
 
     def _store_one(
-        self, conn: sqlite3.Connection, source_id: int, item: ParsedArticle, form: StoredForm, fetched: str
+        self,
+        conn: sqlite3.Connection,
+        source_id: int,
+        item: ParsedArticle,
+        form: StoredForm,
+        fetched: str,
+        rule_tags: Callable[[], Iterable[str]] | None = None,
     ) -> StoreResult:
         values = {
             "title": form.title,
@@ -213,12 +238,24 @@ class ArticleStore:
         }
         existing = self._find_identity(conn, source_id, item.guid, form.canonical_url, form.content_hash)
         if existing is None:
+            tags = list(rule_tags()) if rule_tags is not None else []
+            article_id = self._next_id(conn) if tags else None
+            if tags:
+                # The tags go in first, so that the search index's trigger takes the
+                # article in once with them (see store/fts.py). Their rows refer to an
+                # article not there yet: foreign keys are checked at commit instead.
+                # (Set once per transaction, which ends it: setting it makes SQLite
+                # compile every statement again, triggers and all.)
+                if not conn.execute("PRAGMA defer_foreign_keys").fetchone()[0]:
+                    conn.execute("PRAGMA defer_foreign_keys = ON")
+                self._lib.tags.add_before_article(article_id, tags, origin="rule")
             cur = conn.execute(
-                """INSERT INTO articles (source_id, guid, canonical_url, fetched, word_count,
+                """INSERT INTO articles (id, source_id, guid, canonical_url, fetched, word_count,
                        content_hash, relevance, full_text_url, image_id, title, text,
                        content_html, url, author, published, language, feed_summary, image_url)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
+                    article_id,
                     source_id,
                     item.guid,
                     form.canonical_url,
@@ -260,6 +297,11 @@ class ArticleStore:
             ),
         )
         return StoreResult(existing["id"], "updated")
+
+    @staticmethod
+    def _next_id(conn: sqlite3.Connection) -> int:
+        """The ID SQLite would give the next article (one above the highest)."""
+        return conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM articles").fetchone()[0]
 
     @staticmethod
     def _find_identity(

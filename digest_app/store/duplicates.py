@@ -5,7 +5,7 @@ any other, then linked to the copy kept (``duplicate_links``): listings, counts 
 leave it out, and the kept copy lists it under "also in". Nothing is thrown away,
 and reading one copy marks none of the others read.
 
-    >>> lib.duplicates.same_story(article_id, guid=guid, canonical_url=url)   # (kept_id, "url")
+    >>> lib.duplicates.same_story(source.id, guid=guid, canonical_url=url)   # (kept_id, "url")
     >>> lib.duplicates.link(new_id, kept_id, "text")
     >>> [(c.source_title, c.url) for c in lib.duplicates.also_in(kept_id)]
 
@@ -114,10 +114,10 @@ class DuplicateStore:
     # -- links -------------------------------------------------------------------
 
     def same_story(
-        self, article_id: int, *, guid: str | None, canonical_url: str | None
+        self, source_id: int, *, guid: str | None, canonical_url: str | None
     ) -> tuple[int, DuplicateReason] | None:
-        """The kept copy of a story another source stored with the same global guid or
-        canonical URL as *article_id*, and which of the two matched.
+        """The kept copy of a story a source other than *source_id* stored with the same
+        global guid or canonical URL as a new article of *source_id*, and which of the two matched.
 
         Only other sources count: within one feed, entries with their own guids are
         different items even when their links differ only by a fragment.
@@ -129,14 +129,11 @@ class DuplicateStore:
             if value is None:
                 continue
             row = self._lib.query(
-                f"""SELECT id FROM articles WHERE {column} = ? AND source_id IS NOT
-                    (SELECT source_id FROM articles WHERE id = ?) ORDER BY id LIMIT 1""",
-                (value, article_id),
+                f"SELECT id FROM articles WHERE {column} = ? AND source_id IS NOT ? ORDER BY id LIMIT 1",
+                (value, source_id),
             )
             if row:
-                kept = self.kept_copy(row[0]["id"])
-                if kept != article_id:
-                    return kept, reason  # type: ignore[return-value]
+                return self.kept_copy(row[0]["id"]), reason  # type: ignore[return-value]
         return None
 
     def kept_copy(self, article_id: int) -> int:
@@ -157,7 +154,8 @@ class DuplicateStore:
             return LinkResult(kept_id=article_id, duplicate_id=other_id)
         now = to_db(utc_now())
         with self._lib.write() as conn:
-            if self._should_keep_new(conn, article_id, kept):
+            words = conn.execute("SELECT word_count FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if words is not None and self.would_keep_new(words[0], kept):
                 conn.execute("UPDATE duplicate_links SET kept_id = ? WHERE kept_id = ?", (article_id, kept))
                 conn.execute(
                     "INSERT OR REPLACE INTO duplicate_links (article_id, kept_id, reason, linked)"
@@ -216,19 +214,21 @@ class DuplicateStore:
         """How many stored articles are hidden as copies of another."""
         return self._lib.query("SELECT COUNT(*) FROM duplicate_links")[0][0]
 
-    @staticmethod
-    def _should_keep_new(conn: sqlite3.Connection, new_id: int, kept_id: int) -> bool:
-        row = conn.execute(
-            """SELECT n.word_count AS new_words, k.word_count AS kept_words,
+    def would_keep_new(self, new_words: int, kept_id: int) -> bool:
+        """Whether :meth:`link` keeps a new copy of *new_words* words instead of *kept_id*:
+        it is at least :data:`FULLER_COPY_RATIO` times longer, and the user has not read,
+        starred or tagged the kept one."""
+        row = self._lib.query(
+            """SELECT k.word_count AS kept_words,
                       k.is_read OR k.is_starred OR EXISTS (
                           SELECT 1 FROM article_tags t WHERE t.article_id = k.id AND t.origin = 'user'
                       ) AS touched
-               FROM articles n, articles k WHERE n.id = ? AND k.id = ?""",
-            (new_id, kept_id),
-        ).fetchone()
-        if row is None or row["touched"]:
+               FROM articles k WHERE k.id = ?""",
+            (kept_id,),
+        )
+        if not row or row[0]["touched"]:
             return False
-        return row["new_words"] >= FULLER_COPY_RATIO * max(row["kept_words"], 1)
+        return new_words >= FULLER_COPY_RATIO * max(row[0]["kept_words"], 1)
 
 
 def index_all_anchors(conn: sqlite3.Connection, batch: int = 500) -> int:

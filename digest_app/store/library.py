@@ -116,7 +116,9 @@ class Library:
             raise
         try:
             self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
+            # A failed COMMIT (busy, or a deferred foreign key still broken) leaves the
+            # transaction open: nothing of it may stay behind for the next one.
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise _locked_or_error(self.path, exc) from exc
@@ -175,7 +177,7 @@ def _configure(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute("PRAGMA cache_size = -32768")
 
 
-def _locked_or_error(path: Path, exc: sqlite3.OperationalError) -> LibraryError:
+def _locked_or_error(path: Path, exc: sqlite3.Error) -> LibraryError:
     if "locked" in str(exc) or "busy" in str(exc):
         return LibraryLockedError(
             f"{path}: the library stayed busy in another process for "

@@ -54,18 +54,29 @@ class TagStore:
             for name in names:
                 tag_id = self._ensure(conn, name)
                 for article_id in article_ids:
-                    cur = conn.execute(
-                        "INSERT OR IGNORE INTO article_tags (article_id, tag_id, origin, created)"
-                        " VALUES (?, ?, ?, ?)",
-                        (article_id, tag_id, origin, now),
-                    )
-                    added += cur.rowcount
-                    if cur.rowcount == 0 and origin == "user":
-                        conn.execute(
-                            "UPDATE article_tags SET origin = 'user' WHERE article_id = ? AND tag_id = ?",
-                            (article_id, tag_id),
-                        )
+                    added += self._put(conn, article_id, tag_id, origin, now)
         return added
+
+    def add_before_article(self, article_id: int, names: Iterable[str], origin: TagOrigin = "rule") -> int:
+        """Put tags on the article about to be added as *article_id*, in the transaction
+        that adds it, with foreign keys deferred (see :meth:`ArticleStore.store`).
+        Returns how many tags it gets."""
+        with self._lib.write() as conn:
+            now = to_db(utc_now())
+            return sum(self._put(conn, article_id, self._ensure(conn, clean_tag_name(n)), origin, now) for n in names)
+
+    @staticmethod
+    def _put(conn: sqlite3.Connection, article_id: int, tag_id: int, origin: TagOrigin, now: str) -> int:
+        """Put one tag on one article; 1 if it was not there. A user's tag is never downgraded."""
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO article_tags (article_id, tag_id, origin, created) VALUES (?, ?, ?, ?)",
+            (article_id, tag_id, origin, now),
+        )
+        if cur.rowcount == 0 and origin == "user":
+            conn.execute(
+                "UPDATE article_tags SET origin = 'user' WHERE article_id = ? AND tag_id = ?", (article_id, tag_id)
+            )
+        return cur.rowcount
 
     def remove(self, article_ids: Sequence[int], names: Iterable[str]) -> int:
         """Take tags off articles. Returns how many (article, tag) pairs were removed."""

@@ -54,3 +54,42 @@ def test_a_copy_is_linked_to_the_entry_it_copies(library, tmp_path, fresh_proces
     assert library.duplicates.count() == 1
     (header,) = [h for h in library.articles.list(limit=None) if h.title == "Xiaomi store opens in Madrid"]
     assert header.duplicates == 1
+
+
+TEASER = [
+    "Xiaomi said deliveries of its SU7 electric car passed forty thousand in October, a record for the carmaker.",
+    "The company now expects to hand over more cars this year than it promised investors in the spring.",
+]
+REST_OF_STORY = [
+    "Orders for the sedan have outrun the output of its Beijing plant since the spring launch, the company said.",
+    "A second phase of the factory is due to open next year and should double the number of cars it can build.",
+    "Buyers in some cities still wait up to six months for the car, according to figures shared with dealers.",
+    "The results will be closely watched by investors who have pushed the shares to a record this quarter.",
+    "Rivals have cut prices in recent months as competition among electric car makers in China has deepened.",
+]
+
+
+def test_rule_tags_stay_on_the_copy_kept(library, tmp_path):
+    folders = [tmp_path / name for name in ("wire", "copy", "full")]
+    for folder in folders:
+        folder.mkdir()
+    write_feed(folders[0] / "wire.xml", [("SU7 deliveries hit a record", TEASER)])
+    (folders[1] / "copy.txt").write_text("SU7 record month\n\n" + "\n\n".join(TEASER) + "\n", encoding="utf-8")
+    (folders[2] / "full.txt").write_text(
+        "SU7 deliveries: the full story\n\n" + "\n\n".join(TEASER + REST_OF_STORY) + "\n", encoding="utf-8"
+    )
+
+    def ev_titles() -> list[str]:
+        return sorted(h.header.title for h in library.search.run("tag:EV").hits)
+
+    import_paths(library, [folders[0]], summarize=False)
+    assert ev_titles() == ["SU7 deliveries hit a record"]
+    import_paths(library, [folders[1]], summarize=False)  # a plain copy: linked, not tagged again
+    assert ev_titles() == ["SU7 deliveries hit a record"]
+    assert library.duplicates.count() == 1
+    import_paths(library, [folders[2]], summarize=False)  # the full story is kept, and takes the tag over
+    assert ev_titles() == ["SU7 deliveries: the full story"]
+    assert [(t.name, t.count) for t in library.tags.list()] == [("EV", 1)]
+    assert library.duplicates.count() == 2
+    assert library.search.check() == []
+    assert library.conn.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from digest_app.errors import InputError, NotFoundError
+from digest_app.errors import InputError, LibraryError, NotFoundError
 from digest_app.records import ParsedArticle
 from digest_app.store import ArticleFilter
 
@@ -117,3 +117,42 @@ def test_removing_a_source_removes_its_articles(library, feed):
     library.articles.store(feed.id, article())
     assert library.sources.remove(feed.id) == 1
     assert library.articles.count() == 0
+
+
+def test_rule_tags_are_stored_with_a_new_article_and_found_by_search(library, feed):
+    asked = []
+
+    def tags() -> list[str]:
+        asked.append(True)
+        return ["EV", "Earnings and markets"]
+
+    added = library.articles.store(feed.id, article(guid="g"), rule_tags=tags)
+    again = library.articles.store(feed.id, article(guid="g"), rule_tags=tags)
+    changed = library.articles.store(feed.id, article(guid="g", text="Deliveries doubled."), rule_tags=tags)
+
+    assert [r.status for r in (added, again, changed)] == ["added", "unchanged", "updated"]
+    assert len(asked) == 1  # only a new article is asked for its tags
+    stored = library.articles.get(added.article_id)
+    assert sorted((t.name, t.origin) for t in stored.tags) == [("EV", "rule"), ("Earnings and markets", "rule")]
+    assert [h.header.id for h in library.search.run('tag:"Earnings and markets"').hits] == [added.article_id]
+    assert [h.header.id for h in library.search.run("earnings").hits] == [added.article_id]
+    assert library.search.check() == []
+    assert library.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_a_new_article_that_cannot_be_stored_leaves_no_tags_behind(library, feed):
+    library.articles.store(feed.id, article(guid="g1"), rule_tags=lambda: ["EV"])
+
+    def failing_tags() -> list[str]:
+        # The article's tags go in first; then the article row fails (its source is gone).
+        library.conn.execute("DELETE FROM sources WHERE id = ?", (feed.id,))
+        return ["EV", "Chips"]
+
+    with pytest.raises(LibraryError, match="FOREIGN KEY"):
+        with library.write():
+            library.articles.store(feed.id, article(guid="g2", title="Second"), rule_tags=failing_tags)
+
+    assert not library.conn.in_transaction
+    assert [(t.name, t.count) for t in library.tags.list()] == [("EV", 1)]
+    assert library.articles.count() == 1
+    assert library.search.check() == []
