@@ -34,6 +34,22 @@ sys.path.insert(0, str(REPO))
 SHARED = Path(os.environ.get("DIGEST_SHARED", REPO.parent / "shared"))
 #: One article in this many is a planted copy of an earlier one.
 COPY_EVERY = 40
+#: Headline openings of our own, like the ones Xiaomi news runs under, so that the
+#: articles earn rule tags as real ones do (most one or two: the eval texts alone
+#: earn almost none, and a rule tag costs its article a second pass of the search
+#: index). Every fifth headline gets none.
+HEADLINE_TOPICS = (
+    "Redmi smartphone shipments climb",
+    "SU7 electric car deliveries",
+    "Xiaomi quarterly results: revenue beats forecasts",
+    "HyperOS update reaches more phones",
+    "Xiaomi smart home sales in Europe",
+    "Xiaomi 15 flagship phone and Snapdragon chip",
+    "Xiaomi EV factory expansion, shares rise",
+    "Xiaomi AI assistant comes to the Redmi handset line",
+    None,
+    None,
+)
 
 
 def load_paragraphs() -> list[str]:
@@ -72,6 +88,9 @@ def make_articles(n: int, seed: int = 7) -> list[dict]:
         else:
             body = [rng.choice(paragraphs), *articles[copy_of]["paragraphs"]]
         title = " ".join(body[0].split()[:9]).rstrip(",.;:") + f" ({i})"
+        topic = rng.choice(HEADLINE_TOPICS)
+        if topic:
+            title = f"{topic}: {title}"
         articles.append(
             {
                 "title": title,
