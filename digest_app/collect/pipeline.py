@@ -2,9 +2,10 @@
 
     parsed articles -> language and topic relevance filled in
                     -> irrelevant ones dropped, on sources with the topic filter on
-                    -> stored (one transaction), then in the same transaction:
-                       copies of stories other sources brought linked to the kept copy,
-                       automatic (rule) tags on the new articles
+                    -> stored, in one transaction: a new article is first checked
+                       for copies of its story other sources brought, then stored
+                       with its automatic (rule) tags (none for a copy that is not
+                       kept: it is linked to the kept copy)
                     -> summaries and keywords for what is new or changed (outside the
                        transaction: the NLP takes a while, and others may want to write)
 
