@@ -12,10 +12,10 @@ from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QTextBrowser, QToolButton, QVBoxLayout, QWidget
 
 from digest_app.gui.icons import icon
-from digest_app.paths import PROJECT_ROOT
+from digest_app.paths import shipped_doc
 
 DEBOUNCE_MS = 220
-QUERY_HELP = PROJECT_ROOT / "docs" / "query-language.md"
+QUERY_HELP = shipped_doc("query-language.md")
 
 
 class SearchField(QLineEdit):
