@@ -56,8 +56,9 @@ def test_the_wheel_carries_every_file_the_app_ships(wheel):
 
 
 def test_an_app_installed_from_the_wheel_imports_and_tags_with_its_shipped_rules(wheel, tmp_path, shared):
+    installed_here = subprocess.run([sys.executable, "-m", "pip", "show", "-q", "digest-app"]).returncode
     prefix = tmp_path / "installed"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(prefix)], check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", str(prefix)], check=True, timeout=120)
     python = prefix / "bin" / "python"
     site_packages = Path(subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -65,8 +66,10 @@ def test_an_app_installed_from_the_wheel_imports_and_tags_with_its_shipped_rules
     ).stdout.strip())
     # The dependencies come from the test environment; the app itself only from the wheel.
     (site_packages / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    # Installed by the new environment's own pip: `pip install --prefix` run from this
+    # environment would first uninstall the app from this one.
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--prefix", str(prefix), str(wheel)],
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
         check=True, capture_output=True, timeout=300,
     )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DIGEST_APP_LIBRARY")}
@@ -90,3 +93,5 @@ def test_an_app_installed_from_the_wheel_imports_and_tags_with_its_shipped_rules
     tags = json.loads(app("tags", "--json"))
     assert tags and all(t["count"] > 0 for t in tags)  # the shipped tag rules were read
     assert json.loads(app("list", "--json"))
+    # And the environment running the tests still has the app (its `digest-app` command).
+    assert subprocess.run([sys.executable, "-m", "pip", "show", "-q", "digest-app"]).returncode == installed_here
