@@ -83,7 +83,7 @@ class StoredForm:
 
     Computing them takes about as long as SQLite's own work for a new article, and needs
     no library: an import computes them in its worker processes with :func:`stored_form`
-    and hands them to :meth:`ArticleStore.store_many`.
+    and hands them to :meth:`ArticleStore.store` (``form=``; ``store_many`` takes ``forms=``).
     """
 
     title: str
@@ -239,8 +239,9 @@ class ArticleStore:
         existing = self._find_identity(conn, source_id, item.guid, form.canonical_url, form.content_hash)
         if existing is None:
             tags = list(rule_tags()) if rule_tags is not None else []
-            article_id = self._next_id(conn) if tags else None
+            article_id = None  # SQLite numbers it, unless its tags go in first
             if tags:
+                article_id = self._next_id(conn)
                 # The tags go in first, so that the search index's trigger takes the
                 # article in once with them (see store/fts.py). Their rows refer to an
                 # article not there yet: foreign keys are checked at commit instead.
