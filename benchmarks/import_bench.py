@@ -1,6 +1,6 @@
 """Import speed: articles per second through `import_paths`, beside two lower bounds.
 
-    python benchmarks/import_bench.py [--articles 5000]
+    python benchmarks/import_bench.py [--articles 5000] [--stage-costs]
 
 Builds N synthetic articles by recombining paragraphs of ../shared/eval/*.jsonl
 (one in 40 a planted copy of an earlier one, as another source would republish
@@ -11,11 +11,16 @@ two lower bounds on the same records: feedparser parsing alone, and a bare
 sqlite-utils ``insert_all`` of the finished rows. A second table says what became
 of the input: how many articles were stored, how many were linked as copies of
 another source's story, and how many copies were planted.
+
+With ``--stage-costs`` it also imports the same files with one stage of the import
+switched off at a time (then all of them), to show what each costs; see
+:data:`STAGES`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -23,6 +28,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import format_datetime
 from datetime import datetime, timedelta, timezone
@@ -164,12 +170,61 @@ class ImportRun:
         return self.added + self.unchanged
 
 
-def time_import(folder: Path, articles: list[dict], summarize: bool) -> ImportRun:
+def _without_copy_detection(stack: contextlib.ExitStack, lib) -> None:
+    import numpy as np
+    from unittest import mock
+
+    from digest_app.collect import neardup
+
+    empty = neardup.Fingerprint(shingles=np.zeros(0, dtype=np.int64), anchors=())
+    stack.enter_context(mock.patch.object(neardup, "fingerprint", lambda text, anchors=True: empty))
+
+
+def _without_rule_tags(stack: contextlib.ExitStack, lib) -> None:
+    from unittest import mock
+
+    from digest_app.collect import topic
+
+    stack.enter_context(
+        mock.patch.object(topic.PhraseMatcher, "counts", lambda self, text: [{} for _ in self._groups])
+    )
+
+
+def _without_language(stack: contextlib.ExitStack, lib) -> None:
+    from unittest import mock
+
+    from digest_app.collect import pipeline
+
+    stack.enter_context(mock.patch.object(pipeline, "detect_language", lambda text: "en"))
+
+
+def _without_search_index(stack: contextlib.ExitStack, lib) -> None:
+    lib.conn.executescript("DROP TRIGGER search_article_added; DROP TRIGGER search_tag_added;")
+
+
+#: Stages ``--stage-costs`` switches off, one at a time and then all together, by
+#: patching this process before the import forks its reading workers (which inherit
+#: the patches). An experiment only: the app has no such switches, and what such an
+#: import leaves is not a whole library.
+STAGES: dict[str, Callable[[contextlib.ExitStack, object], None]] = {
+    "copy detection (fingerprints, anchors, candidates, verification)": _without_copy_detection,
+    "topic scores and rule tags (phrase counting, tag rows)": _without_rule_tags,
+    "language detection": _without_language,
+    "full-text index (its insert triggers dropped)": _without_search_index,
+}
+
+
+def time_import(
+    folder: Path, articles: list[dict], summarize: bool, without: tuple[str, ...] = ()
+) -> ImportRun:
+    """Import *folder* into a fresh library, with the :data:`STAGES` named in *without* off."""
     from digest_app.collect.importer import import_paths
     from digest_app.store import ArticleFilter, Library
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         lib = Library.open(Path(tmp) / "bench.db")
+        for stage in without:
+            STAGES[stage](stack, lib)
         started, cpu_started, main_started = time.perf_counter(), _cpu_seconds(), _cpu_seconds(children=False)
         report = import_paths(lib, [folder], summarize=summarize)
         elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
@@ -232,6 +287,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--summarized", type=int, default=1000, help="articles in the summarizing run")
+    parser.add_argument("--stage-costs", action="store_true", help="also import with each stage switched off")
     args = parser.parse_args()
     articles = make_articles(args.articles)
     rows: list[tuple[str, int, float, float | None]] = []
@@ -245,6 +301,12 @@ def main() -> int:
         rows.append(("Digest import, no summaries (feeds + text files)", run.given, run.seconds, run.cpu_seconds))
         fp_elapsed, fp_count = time_feedparser(folder)
         rows.append(("feedparser parse only (the feed half)", fp_count, fp_elapsed, None))
+        ablations: list[tuple[str, ImportRun]] = []
+        if args.stage_costs:
+            # The whole import again first: the runs after the first one find the topic
+            # rules compiled and the caches warm, so they are compared with each other.
+            plans = [("nothing", ()), *((stage, (stage,)) for stage in STAGES), ("all four", tuple(STAGES))]
+            ablations = [(name, time_import(folder, articles, False, off)) for name, off in plans]
     bare_elapsed, bare_count = time_bare_insert(articles)
     rows.append(("bare sqlite-utils insert_all (no parsing, no identity)", bare_count, bare_elapsed, None))
     with tempfile.TemporaryDirectory() as tmp:
@@ -272,6 +334,18 @@ def main() -> int:
     for name, run in imports:
         print(f"| {name} | {run.main_cpu_seconds:.2f} | {run.cpu_seconds - run.main_cpu_seconds:.2f} "
               f"| {run.cpu_seconds / run.given * 1000:.2f} |")
+    if ablations:
+        whole = ablations[0][1]
+        print()
+        print("What each stage costs: the same import without summaries, with the stage switched off "
+              "(an experiment; the app has no such switch):")
+        print()
+        print("| switched off | articles/s | CPU ms per article | CPU ms per article saved |")
+        print("|---|---:|---:|---:|")
+        for stage, run in ablations:
+            saved = f"{(whole.cpu_seconds - run.cpu_seconds) / run.given * 1000:.2f}" if run is not whole else ""
+            print(f"| {stage} | {run.given / run.seconds:,.0f} | {run.cpu_seconds / run.given * 1000:.2f} "
+                  f"| {saved} |")
     print()
     print("What the imports stored (a linked copy is stored, and hidden from listings):")
     print()
