@@ -167,7 +167,9 @@ class ArticleListModel(QAbstractListModel):
         if role == IdRole:
             return row.header.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.header.title
+            # Every tag, for the chips a narrow list leaves out.
+            tags = row.header.tags
+            return f"{row.header.title}\nTags: {', '.join(tags)}" if tags else row.header.title
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

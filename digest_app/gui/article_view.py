@@ -26,6 +26,18 @@ _DOT = 7
 _MAX_CHIPS = 3
 
 
+@dataclass(frozen=True)
+class MetaLine:
+    """A row's second line as laid out: the source (elided to ``source_width``), the tag
+    chips shown and their widths, and the "+N" marker for the tags left out ("" if none)."""
+
+    source: str
+    source_width: int
+    chips: tuple[str, ...]
+    chip_widths: tuple[int, ...]
+    more: str
+
+
 class ArticleDelegate(QStyledItemDelegate):
     """Draws one article row; knows tag colours so chips match the sidebar."""
 
@@ -94,29 +106,53 @@ class ArticleDelegate(QStyledItemDelegate):
         date_width = small.horizontalAdvance(date)
         painter.setPen(muted)
         painter.drawText(QRect(right - date_width, y, date_width, small.height()), Qt.AlignmentFlag.AlignVCenter, date)
-        chips_right = right - date_width - 10
-        source = header.source_title
-        if header.duplicates:
-            # The same story from other sources is folded into this row.
-            source += f"  +{header.duplicates} more"
-        chips = list(header.tags[:_MAX_CHIPS])
-        chip_widths = [small.horizontalAdvance(name) + 12 for name in chips]
-        room_for_source = chips_right - left - sum(chip_widths) - 6 * len(chips)
-        while chips and room_for_source < min(80, small.horizontalAdvance(source)):
-            chips.pop()
-            room_for_source += chip_widths.pop() + 6
-        source_text = small.elidedText(source, Qt.TextElideMode.ElideRight, max(0, room_for_source))
-        painter.drawText(QRect(left, y, room_for_source, small.height()), Qt.AlignmentFlag.AlignVCenter, source_text)
-        x = left + small.horizontalAdvance(source_text) + 10
-        for name, width in zip(chips, chip_widths):
+        line = self.meta_line(header, small, right - date_width - 16 - left)
+        painter.drawText(QRect(left, y, line.source_width, small.height()), Qt.AlignmentFlag.AlignVCenter, line.source)
+        x = left + small.horizontalAdvance(line.source) + 10
+        for name, width in zip(line.chips, line.chip_widths):
             self._paint_chip(painter, QRect(x, y, width, small.height()), name, theme)
             x += width + 6
+        if line.more:
+            painter.setPen(muted)
+            painter.drawText(QRect(x, y, small.horizontalAdvance(line.more), small.height()), Qt.AlignmentFlag.AlignVCenter, line.more)
         y += small.height() + _GAP
 
         snippet = index.data(SnippetRole)
         if self.search_mode and snippet:
             self._paint_snippet(painter, QRect(left, y, right - left, small.height() * 2), snippet, small_font, theme, selected)
         painter.restore()
+
+    def meta_line(self, header: ArticleHeader, metrics: QFontMetrics, width: int) -> "MetaLine":
+        """How a row's second line (source, tag chips) fits in *width* pixels beside the date.
+
+        The source keeps at least 80 pixels (or its whole name, if shorter); chips that
+        do not fit after it are dropped from the end and counted in a "+N" marker, so
+        the reader knows there are more (the row's tooltip names them all).
+        """
+        source = header.source_title
+        if header.duplicates:
+            # The same story from other sources is folded into this row.
+            source += f"  +{header.duplicates} more"
+        chips = list(header.tags[:_MAX_CHIPS])
+        chip_widths = [metrics.horizontalAdvance(name) + 12 for name in chips]
+
+        def room_for_source() -> int:
+            hidden = len(header.tags) - len(chips)
+            more = metrics.horizontalAdvance(f"+{hidden}") + 6 if hidden else 0
+            return width - sum(chip_widths) - 6 * len(chips) - more
+
+        while chips and room_for_source() < min(80, metrics.horizontalAdvance(source)):
+            chips.pop()
+            chip_widths.pop()
+        room = max(0, room_for_source())
+        hidden = len(header.tags) - len(chips)
+        return MetaLine(
+            source=metrics.elidedText(source, Qt.TextElideMode.ElideRight, room),
+            source_width=room,
+            chips=tuple(chips),
+            chip_widths=tuple(chip_widths),
+            more=f"+{hidden}" if hidden else "",
+        )
 
     def _paint_chip(self, painter: QPainter, rect: QRect, name: str, theme: Theme) -> None:
         color = self.tag_colors.get(name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication
 
 from digest_app.gui.article_model import HeaderRole
@@ -173,3 +173,30 @@ def test_unchecked_boxes_show_in_the_dark_theme(window, qtbot):
     background = image.pixelColor(image.width() - 2, 1).lightness()
     brightest = max(image.pixelColor(x, y).lightness() for x in range(18) for y in range(image.height()))
     assert brightest - background > 60  # the empty box's frame stands out from the page
+
+
+def test_tags_that_do_not_fit_a_row_are_counted_and_named_in_its_tooltip(window, qtbot):
+    _select_row(window, qtbot, 0)
+    window.reader_pane.tag_editor.tagsAdded.emit(
+        ["Earnings and markets", "Global expansion", "AIoT and smart home", "Follow up"]
+    )
+    qtbot.waitUntil(lambda: window.article_model.header(0) is not None and len(window.article_model.header(0).tags) >= 4)
+    header = window.article_model.header(0)
+    view = window.article_list
+    delegate = view.itemDelegate()
+    metrics = QFontMetrics(view.font())
+
+    narrow = delegate.meta_line(header, metrics, 300)
+    assert len(narrow.chips) < len(header.tags)
+    assert narrow.more == f"+{len(header.tags) - len(narrow.chips)}"
+    assert narrow.chips == header.tags[: len(narrow.chips)]
+    assert narrow.source_width >= min(80, metrics.horizontalAdvance(header.source_title))
+    assert sum(narrow.chip_widths) + 6 * len(narrow.chips) + narrow.source_width < 300
+
+    wide = delegate.meta_line(header, metrics, 3000)
+    assert wide.chips == header.tags[:3]
+    assert wide.more == f"+{len(header.tags) - 3}"
+
+    tooltip = window.article_model.data(window.article_model.index(0), Qt.ItemDataRole.ToolTipRole)
+    assert header.title in tooltip
+    assert all(name in tooltip for name in header.tags)
