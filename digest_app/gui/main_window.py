@@ -430,6 +430,7 @@ class MainWindow(QMainWindow):
         self.article_list.delegate.tag_colors = {k: v for k, v in colors.items() if v}
         self.article_list.viewport().update()
         self.reader_pane.tag_editor.set_completions(list(colors))
+        self.reader_pane.tag_editor.set_colors(colors)
         self.counts_label.setText(
             f"{formatting.count(snapshot.all, 'article')} · {snapshot.unread:,} unread"
         )

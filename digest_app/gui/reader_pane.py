@@ -40,7 +40,7 @@ class ReaderPane(QWidget):
         self.tag_icon.setPixmap(icon("tag").pixmap(16, 16))
         bar_layout.addWidget(self.tag_icon)
         self.tag_editor = TagEditor()
-        # Many chips must not make the whole window wider: they are cut off instead.
+        # Many chips must not make the whole window wider: they wrap onto more lines.
         self.tag_editor.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar_layout.addWidget(self.tag_editor, 1)
         self.open_button = QToolButton()

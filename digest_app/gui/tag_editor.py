@@ -1,7 +1,8 @@
 """The tag editor: the tags of the article (or selection) as chips, and a field to add more.
 
 Typing completes from the library's tags; Enter adds what was typed (several
-at once when separated by commas); a chip's × removes that tag.
+at once when separated by commas); a chip's × removes that tag. The chips and the
+field wrap onto more lines when they do not fit on one.
 
     editor.set_tags(["EV", "Earnings"], colors={"EV": "#2e7d32"})
     editor.tagsAdded.connect(lambda names: lib.tags.add(ids, names))
@@ -14,6 +15,7 @@ from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCompleter, QFrame, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
+from digest_app.gui.flow_layout import FlowLayout
 from digest_app.gui.icons import icon
 from digest_app.gui.theme import current_theme
 
@@ -27,14 +29,8 @@ class TagChip(QFrame):
         super().__init__(parent)
         self.name = name
         self.setObjectName("tagChip")
-        theme = current_theme()
-        fill = QColor(color) if color else QColor(theme.chip)
-        if color:
-            fill.setAlpha(70 if not theme.dark else 100)
-        self.setStyleSheet(
-            f"#tagChip {{ background-color: rgba({fill.red()}, {fill.green()}, {fill.blue()}, {fill.alpha()});"
-            f" border-radius: 9px; }} #tagChip QLabel {{ color: {theme.chip_text}; }}"
-        )
+        self.color: str | None = None
+        self.set_color(color)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 1, 2, 1)
         layout.setSpacing(2)
@@ -50,6 +46,18 @@ class TagChip(QFrame):
         layout.addWidget(remove)
         self.remove_button = remove
 
+    def set_color(self, color: str | None) -> None:
+        """Tint the chip with the tag's colour (#rrggbb), or the theme's chip grey for None."""
+        self.color = color
+        theme = current_theme()
+        fill = QColor(color) if color else QColor(theme.chip)
+        if color:
+            fill.setAlpha(70 if not theme.dark else 100)
+        self.setStyleSheet(
+            f"#tagChip {{ background-color: rgba({fill.red()}, {fill.green()}, {fill.blue()}, {fill.alpha()});"
+            f" border-radius: 9px; }} #tagChip QLabel {{ color: {theme.chip_text}; }}"
+        )
+
 
 class TagEditor(QWidget):
     """Chips for the current tags, then a completing field to add tags."""
@@ -60,9 +68,7 @@ class TagEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("tagEditor")
-        self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(6)
+        self._layout = FlowLayout(self, spacing=6)
         self._chips: list[TagChip] = []
         self.field = QLineEdit()
         self.field.setObjectName("tagField")
@@ -79,7 +85,6 @@ class TagEditor(QWidget):
         self.completer = completer
         self.field.returnPressed.connect(self._add_typed)
         self._layout.addWidget(self.field)
-        self._layout.addStretch(1)
 
     def set_tags(self, names: list[str] | tuple[str, ...], colors: dict[str, str | None] | None = None) -> None:
         """Show *names* as chips (in the order given)."""
@@ -93,6 +98,13 @@ class TagEditor(QWidget):
             chip.removeClicked.connect(self.tagRemoved)
             self._layout.insertWidget(position, chip)
             self._chips.append(chip)
+
+    def set_colors(self, colors: dict[str, str | None]) -> None:
+        """Give the chips shown the tags' current colours (a tag recoloured, or the colours
+        read after the article was shown)."""
+        for chip in self._chips:
+            if chip.color != colors.get(chip.name):
+                chip.set_color(colors.get(chip.name))
 
     def tags(self) -> list[str]:
         return [chip.name for chip in self._chips]

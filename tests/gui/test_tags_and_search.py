@@ -184,3 +184,31 @@ def test_unread_listing_keeps_a_just_read_article_until_left(window, qtbot):
     _select_row(window, qtbot, 0)
     assert window.article_model.rowCount() == before
     assert window.lib.articles.count(ArticleFilter(unread=True)) == before - 1
+
+
+def test_many_tags_wrap_onto_more_lines_instead_of_being_cut_off(window, qtbot):
+    _select_row(window, qtbot, 0)
+    names = ["Earnings and markets", "Global expansion", "AIoT and smart home", "Follow up for the weekly note"]
+    window.reader_pane.tag_editor.tagsAdded.emit(names)
+    editor = window.reader_pane.tag_editor
+    qtbot.waitUntil(lambda: all(editor.chip(n) is not None for n in names))
+    one_line = editor.field.sizeHint().height()
+    window.resize(900, 700)
+    qtbot.waitUntil(lambda: editor.height() > one_line * 2)
+    chips = [editor.chip(name) for name in editor.tags()]
+    for widget in [*chips, editor.field]:
+        QApplication.processEvents()
+        shown = widget.geometry()
+        assert shown.width() >= min(widget.sizeHint().width(), editor.width()), widget
+        assert editor.rect().contains(shown), widget
+    assert len({chip.geometry().top() for chip in chips}) > 1
+
+
+def test_a_recoloured_tag_changes_colour_on_the_article_being_read(window, qtbot):
+    _select_row(window, qtbot, 0)
+    window.reader_pane.tag_editor.tagsAdded.emit(["Launch day"])
+    editor = window.reader_pane.tag_editor
+    qtbot.waitUntil(lambda: editor.chip("Launch day") is not None)
+    window.set_tag_color("Launch day", "#2e7d32")
+    qtbot.waitUntil(lambda: editor.chip("Launch day").color == "#2e7d32")
+    assert "rgba(46, 125, 50" in editor.chip("Launch day").styleSheet()
