@@ -52,6 +52,9 @@ MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 64.0, 76.0, 66.0
 #: its page moves to the next.
 KEEP_STORY_HEADING = 110.0
 KEEP_SECTION_HEADING = 190.0
+#: A story whose part on the next page would be shorter than this (its sources line,
+#: maybe one line of summary above it) starts that page instead, if it fits on one.
+KEEP_STORY_TAIL = 40.0
 #: A part (section, contents ...) starting in this top share of a page heads it.
 HEAD_AT_TOP = 0.1
 #: Fonts the painted parts (cover, running heads) use: Latin first (see digest-rich.css).
@@ -196,7 +199,8 @@ def _table_rows(document):
 
 def _keep_headings_with_text(document, page_height: float) -> None:
     """Move headings that would end a page to the top of the next: a story's
-    heading, or a section's band and heading together.
+    heading, or a section's band and heading together. A story that a page break
+    would leave only its last line or two on the next page moves there whole.
 
     Qt lays a document out lazily, so after each move the layout is brought up
     to date before the next heading is measured.
@@ -214,13 +218,29 @@ def _keep_headings_with_text(document, page_height: float) -> None:
         target = previous if level == 2 and previous is not None else block
         if level in keep and target.blockFormat().pageBreakPolicy() != QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore:
             top = layout.blockBoundingRect(target).top()
-            if page_height - (top % page_height) < keep[level]:
+            room = page_height - (top % page_height)
+            if room < keep[level] or (level == 3 and _leaves_a_tail(layout, block, top, room, page_height)):
                 fmt = target.blockFormat()
                 fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
                 QTextCursor(target).setBlockFormat(fmt)
                 layout.documentSize()
         previous = block
         block = block.next()
+
+
+def _leaves_a_tail(layout, heading, top: float, room: float, page_height: float) -> bool:
+    """Whether the story under *heading* (its blocks up to the next heading, or the
+    section band before one) runs past its page by less than :data:`KEEP_STORY_TAIL`,
+    while the whole story would fit on a page."""
+    last = heading
+    block = heading.next()
+    while block.isValid() and block.blockFormat().headingLevel() == 0:
+        if block.next().isValid() and block.next().blockFormat().headingLevel() == 2:
+            break  # the band of the next section
+        last = block
+        block = block.next()
+    height = layout.blockBoundingRect(last).bottom() - top
+    return room < height < page_height * 0.9 and height - room < _points(KEEP_STORY_TAIL)
 
 
 def _anchor_tops(document) -> dict[str, float]:

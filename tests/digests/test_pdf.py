@@ -116,6 +116,23 @@ def test_stories_are_set_apart_by_white_space(sample_pdf):
         assert above - title >= 24, (above, title)
 
 
+# Layouts of the sample in which a page break fell just before a story's "Sources"
+# line, which then opened the next page on its own.
+@pytest.mark.parametrize(
+    ("size", "stories", "sentences"), [("A4", 9, 3), ("A4", 18, 4), ("Letter", 5, 3), ("Letter", 12, 2)]
+)
+def test_no_page_opens_with_the_sources_line_of_a_story_from_the_page_before(sample_file, size, stories, sentences):
+    from digest_app.store import Library
+
+    with Library.open(sample_file) as lib:
+        digest = build_digest(lib, sample_options(max_stories=stories, summary_sentences=sentences))
+    reader = PdfReader(io.BytesIO(digest_pdf(digest, page_size=size)))
+    first = reader.get_destination_page_number(reader.named_destinations[digest.sections[0].id])
+    for number, page in enumerate(reader.pages[first:], first + 1):
+        head, opening, *_ = baselines(page)
+        assert not opening[1].startswith("Sources:"), f"page {number} opens with {opening[1]!r}"
+
+
 def test_the_running_head_names_the_section_a_page_opens_with(sample_pdf):
     digest, reader = sample_pdf
     sections = {flat(s.title): s.title for s in digest.sections}
