@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from digest_app.store import Library
 
 #: Output options, their format, and what they are.
-OUTPUTS = (("pdf", "PDF"), ("html", "self-contained HTML page"), ("md", "Markdown"), ("epub", "EPUB 3 e-book"))
+OUTPUTS = (("pdf", "a PDF"), ("html", "a self-contained HTML page"), ("md", "a Markdown file"), ("epub", "an EPUB 3 e-book"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -80,7 +80,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _add_outputs(parser: argparse.ArgumentParser) -> None:
     out = parser.add_argument_group("output files")
     for fmt, what in OUTPUTS:
-        out.add_argument(f"--{fmt}", metavar="FILE", help=f"write a {what}")
+        out.add_argument(f"--{fmt}", metavar="FILE", help=f"write {what}")
     out.add_argument("--page-size", choices=PAGE_SIZES, default="A4", help="PDF page size (A4)")
 
 
