@@ -6,7 +6,8 @@
 A candidate is a run of one to three content words (no stopword, no
 punctuation between them) or, in Chinese and Japanese, a run of two to four
 Han/katakana characters that recurs and is not always part of the same longer
-run (so "智能手机" stands, "能手" does not). Each occurrence counts more early in the
+run (so "智能手机" stands, "能手" does not); counted expressions ("第二代",
+"两款", "三年") are cut out of a run first, so "第二代玄戒" gives "玄戒". Each occurrence counts more early in the
 article and more still in the title; phrases of several words must occur twice
 (the title counts) and get a bonus for length. A phrase mostly seen inside a
 longer chosen phrase is dropped ("MIX Alpha" inside "Mi MIX Alpha"). Names
@@ -19,11 +20,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from digest_app.nlp.language import detect_language
 from digest_app.nlp.sentences import sentence_spans
 from digest_app.nlp.terms import Token, tokens
-from digest_app.nlp.wordlists import cjk_stop_chars, generic_words
+from digest_app.nlp.wordlists import cjk_measure_chars, cjk_stop_chars, generic_words
 
 #: Longest phrase, in words (Latin script) and characters (CJK).
 MAX_WORDS = 3
@@ -46,6 +48,8 @@ _JOINERS = frozenset(" -/\u00a0")
 _POSSESSIVE = re.compile(r"['’]s$")
 # Keys of CJK phrases start with this, so they never equal a tuple of word terms.
 _CJK_KEY = "\u3000"
+#: Chinese numerals, which with a measure word after them make a counted expression.
+CJK_NUMERALS = "零〇一二三四五六七八九十百千万亿两几"
 
 
 @dataclass
@@ -122,14 +126,31 @@ def _collect(
     for token in unit_tokens:
         if not token.cjk:
             continue
-        run = token.surface
-        # One character longer than we show, to tell whether a chunk is maximal.
-        for start in range(len(run)):
-            for end in range(start + 2, min(start + MAX_CJK_CHARS + 1, len(run)) + 1):
-                chunk = run[start:end]
-                if chunk[0] in stop or chunk[-1] in stop:
-                    continue
-                add((_CJK_KEY + chunk,), end - start - 1, chunk, False)
+        after_digit = token.start > 0 and unit_text[token.start - 1].isdigit()
+        for run in _uncounted(token.surface, after_digit):
+            # One character longer than we show, to tell whether a chunk is maximal.
+            for start in range(len(run)):
+                for end in range(start + 2, min(start + MAX_CJK_CHARS + 1, len(run)) + 1):
+                    chunk = run[start:end]
+                    if chunk[0] in stop or chunk[-1] in stop:
+                        continue
+                    add((_CJK_KEY + chunk,), end - start - 1, chunk, False)
+
+
+def _uncounted(run: str, after_digit: bool) -> list[str]:
+    """The parts of a CJK *run* around its counted expressions: an ordinal or numeral
+    and the measure word after it ("第二代", "两款", "三年"), or a measure word right
+    after digits ("2026年"), which name how many, never what."""
+    measures = cjk_measure_chars()
+    if after_digit and run[:1] in measures:
+        run = run[1:]
+    return [part for part in _counted_expression().split(run) if part]
+
+
+@lru_cache(maxsize=1)
+def _counted_expression() -> re.Pattern[str]:
+    measures = "".join(sorted(cjk_measure_chars()))
+    return re.compile(f"第?[{CJK_NUMERALS}]+[{measures}]|第[{CJK_NUMERALS}]+")
 
 
 def _word_runs(unit_text: str, unit_tokens: list[Token]) -> list[list[Token]]:

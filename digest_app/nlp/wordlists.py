@@ -57,6 +57,12 @@ def cjk_stop_chars() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def cjk_measure_chars() -> frozenset[str]:
+    """Chinese measure words: after a numeral they end a counted expression ("第二代")."""
+    return frozenset("".join(read_list("measure-words-zh.txt")))
+
+
+@lru_cache(maxsize=None)
 def boilerplate_prefixes() -> tuple[str, ...]:
     """Lower-case starts of page-furniture lines ("advertisement", "photo:" ...)."""
     return tuple(entry.lower() for entry in read_list("boilerplate-en.txt"))

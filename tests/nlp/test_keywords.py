@@ -51,6 +51,18 @@ def test_chinese_keywords_are_whole_words_from_character_bigrams():
     assert "能手" not in found and "米集" not in found
 
 
+def test_chinese_keywords_leave_out_counted_expressions():
+    # 第二代/第一代 (second/first generation), 两款 (two models), 2026年 (the year 2026):
+    # the measure word after a numeral is no part of the name that follows it.
+    text = (
+        "小米正在研发第二代玄戒芯片。第一代玄戒今年已搭载在两款手机上，"
+        "新一代玄戒将进一步提升性能。2026年营收预计增长，2026年营收目标不变。"
+    )
+    found = keywords(text, "小米第二代玄戒芯片")
+    assert "玄戒" in found and "营收" in found, found
+    assert not any(k.startswith(("代", "年", "款")) or "第二" in k or "二代" in k for k in found), found
+
+
 def test_no_text_no_keywords():
     assert keywords("") == []
     assert keywords("Xiaomi opened a store.", limit=0) == []
