@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, Q
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeView, QWidget
 
 from digest_app.errors import DigestError
-from digest_app.gui.formatting import local_midnight_utc
+from digest_app.gui.formatting import local_midnight_utc, long_date
 from digest_app.gui.icons import icon
 from digest_app.gui.theme import current_theme
 from digest_app.records import SavedSearch, Source, Tag
@@ -267,7 +267,14 @@ class Sidebar(QTreeView):
                     for s, n in snapshot.searches
                 ],
             )
-            self._fill("digests", [_item(f"digest:{i}", title, "digest") for i, title, _ in snapshot.digests])
+            self._fill(
+                "digests",
+                [
+                    # Digests of one period share a title: the tooltip tells them apart.
+                    _item(f"digest:{i}", title, "digest", tooltip=f"{title}\nMade {long_date(made)}")
+                    for i, title, made in snapshot.digests
+                ],
+            )
             for key, section in self._sections.items():
                 self.setRowHidden(section.row(), QModelIndex(), key != "library" and section.rowCount() == 0 and key not in ("sources", "tags"))
             self.expandAll()

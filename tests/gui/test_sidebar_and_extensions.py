@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QLabel
 
 from digest_app.gui import app as gui_app
+from digest_app.gui.formatting import long_date
 from digest_app.gui.settings_dialog import SettingsChoice
 from digest_app.gui.sidebar import CountRole, ErrorRole
 
@@ -50,6 +51,17 @@ def test_digests_appear_in_the_sidebar_and_open_in_the_reader_area(window, qtbot
     assert window.reader_area.currentWidget() is view
     window.sidebar.select_key("all")
     assert window.reader_area.currentWidget() is window.reader_pane
+
+
+def test_digests_with_the_same_title_are_told_apart_by_when_they_were_made(window, qtbot):
+    first = window.lib.digests.add("Week 47", {"period": "week"}, {"sections": []})
+    second = window.lib.digests.add("Week 47", {"period": "week"}, {"sections": []})
+    window.refresh_counts()
+    items = [f"digest:{first.id}", f"digest:{second.id}"]
+    qtbot.waitUntil(lambda: all(window.sidebar.item_for(key) is not None for key in items))
+    for key, digest in zip(items, (first, second)):
+        tooltip = window.sidebar.item_for(key).data(Qt.ItemDataRole.ToolTipRole)
+        assert tooltip == f"Week 47\nMade {long_date(digest.created)}"
 
 
 def test_choosing_another_library_opens_a_window_on_it(open_main_window, sample_path, tmp_path, qtbot):
