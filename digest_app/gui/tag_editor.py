@@ -91,6 +91,7 @@ class TagEditor(QWidget):
         colors = colors or {}
         for chip in self._chips:
             self._layout.removeWidget(chip)
+            chip.hide()  # deleted only when control is back in the event loop
             chip.deleteLater()
         self._chips = []
         for position, name in enumerate(names):
