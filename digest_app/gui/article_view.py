@@ -122,7 +122,7 @@ class ArticleDelegate(QStyledItemDelegate):
             self._paint_snippet(painter, QRect(left, y, right - left, small.height() * 2), snippet, small_font, theme, selected)
         painter.restore()
 
-    def meta_line(self, header: ArticleHeader, metrics: QFontMetrics, width: int) -> "MetaLine":
+    def meta_line(self, header: ArticleHeader, metrics: QFontMetrics, width: int) -> MetaLine:
         """How a row's second line (source, tag chips) fits in *width* pixels beside the date.
 
         The source keeps at least 80 pixels (or its whole name, if shorter); chips that

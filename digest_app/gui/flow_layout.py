@@ -22,7 +22,7 @@ class FlowLayout(QLayout):
     def __init__(self, parent: QWidget | None = None, *, spacing: int = 6) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
-        self._spacing = spacing
+        self.setSpacing(spacing)
         self.setContentsMargins(0, 0, 0, 0)
 
     # -- QLayout API ----------------------------------------------------------------
@@ -45,9 +45,6 @@ class FlowLayout(QLayout):
     def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
-    def spacing(self) -> int:
-        return self._spacing
-
     def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation(0)
 
@@ -66,7 +63,7 @@ class FlowLayout(QLayout):
         width = height = 0
         for item in self._visible():
             hint = item.sizeHint()
-            width += hint.width() + (self._spacing if width else 0)
+            width += hint.width() + (self.spacing() if width else 0)
             height = max(height, hint.height())
         return QSize(width, height) + self._margins_size()
 
@@ -92,9 +89,9 @@ class FlowLayout(QLayout):
         used = 0
         for item in self._visible():
             item_width = item.sizeHint().width()
-            if lines and lines[-1] and used + self._spacing + item_width <= width:
+            if lines and used + self.spacing() + item_width <= width:
                 lines[-1].append(item)
-                used += self._spacing + item_width
+                used += self.spacing() + item_width
             else:
                 lines.append([item])
                 used = item_width
@@ -107,7 +104,7 @@ class FlowLayout(QLayout):
         y = area.y()
         for number, line in enumerate(self._lines(area.width())):
             if number:
-                y += self._spacing
+                y += self.spacing()
             height = max(item.sizeHint().height() for item in line)
             x = area.x()
             for item in line:
@@ -115,6 +112,6 @@ class FlowLayout(QLayout):
                 width = min(hint.width(), area.width())
                 if place:
                     item.setGeometry(QRect(QPoint(x, y + (height - hint.height()) // 2), QSize(width, hint.height())))
-                x += width + self._spacing
+                x += width + self.spacing()
             y += height
         return y - rect.y() + margins.bottom()

@@ -20,6 +20,9 @@ HANGUL = "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
 #: Everything that is written without spaces between words.
 UNSPACED = HAN + HIRAGANA + KATAKANA
 
+#: Chinese numerals: with a measure word after them they make a counted expression ("两款").
+CJK_NUMERALS = "零〇一二三四五六七八九十百千万亿两几"
+
 #: Characters that end a sentence in Chinese and Japanese (full stop, !, ? and kin).
 FULL_WIDTH_TERMINATORS = "\u3002\uff01\uff1f\uff61\u203c\u2047\u2048\u2049"
 #: Closing quotes and brackets that stay with the sentence they close.

@@ -3,17 +3,17 @@
     >>> keywords(text, title="Xiaomi unveils Mi MIX Alpha")     # doctest: +SKIP
     ['Mi MIX Alpha', 'Xiaomi', 'Surround Display', 'smartphone', ...]
 
-A candidate is a run of one to three content words (no stopword, no
-punctuation between them) or, in Chinese and Japanese, a run of two to four
-Han/katakana characters that recurs and is not always part of the same longer
-run (so "智能手机" stands, "能手" does not); counted expressions ("第二代",
-"两款", "三年") are cut out of a run first, so "第二代玄戒" gives "玄戒". Each occurrence counts more early in the
-article and more still in the title; phrases of several words must occur twice
-(the title counts) and get a bonus for length. A phrase mostly seen inside a
-longer chosen phrase is dropped ("MIX Alpha" inside "Mi MIX Alpha"). Names
-(capitals in mid-sentence) get a bonus and lone words that look like modifiers
-("-ly", "-ing", "-ous" ...) a penalty, as there is no part-of-speech tagger
-offline. Each phrase is shown in the casing it most often has in mid-sentence.
+A candidate is a run of one to three content words (no stopword, no punctuation
+between them) or, in Chinese and Japanese, a run of two to four Han/katakana
+characters that recurs and is not always part of the same longer run (so "智能手机"
+stands, "能手" does not); counted expressions ("第二代", "两款", "三年") are cut out of a run
+first, so "第二代玄戒" gives "玄戒". Each occurrence counts more early in the article and
+more still in the title; phrases of several words must occur twice (the title
+counts) and get a bonus for length. A phrase mostly seen inside a longer chosen
+phrase is dropped ("MIX Alpha" inside "Mi MIX Alpha"). Names (capitals in
+mid-sentence) get a bonus and lone words that look like modifiers ("-ly", "-ing",
+"-ous" ...) a penalty, as there is no part-of-speech tagger offline. Each phrase is
+shown in the casing it most often has in mid-sentence.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from digest_app.nlp.cjk import CJK_NUMERALS
 from digest_app.nlp.language import detect_language
 from digest_app.nlp.sentences import sentence_spans
 from digest_app.nlp.terms import Token, tokens
@@ -48,8 +49,6 @@ _JOINERS = frozenset(" -/\u00a0")
 _POSSESSIVE = re.compile(r"['’]s$")
 # Keys of CJK phrases start with this, so they never equal a tuple of word terms.
 _CJK_KEY = "\u3000"
-#: Chinese numerals, which with a measure word after them make a counted expression.
-CJK_NUMERALS = "零〇一二三四五六七八九十百千万亿两几"
 
 
 @dataclass
